@@ -1,0 +1,28 @@
+#pragma once
+// What the ensemble runner drives: a model that advances a block of particles by one step.
+// SGD (optim/) and the SDE steppers (sde/) both model it, so they share the runner and every
+// observer (DESIGN.md: "the parallel runner and observers shared by SGD and SDE ensembles").
+#include <concepts>
+
+#include "sgdsde/core/types.hpp"
+
+namespace sgdsde {
+
+/// A model advancing an ensemble x (d × M, structure of arrays) one step at a time.
+///  - prepare(M): allocate per-particle state (optimizer moments, …) for M particles; called once.
+///  - make_scratch(n): per-thread work space for blocks of at most n particles (no allocation in step).
+///  - step(x, first, count, k, scratch): particles [first, first + count) from step k to k + 1.
+///    Must touch only those columns (of x and of its own per-particle state): blocks run in parallel.
+///    Its random numbers must be a pure function of (seed, particle, step) (CounterRng).
+///  - time(k): the model time of step k (SGD: Σ_{j<k} η_j; an SDE stepper: t0 + k·dt).
+template <class M>
+concept EnsembleModel = requires(M& m, const M& cm, Ensemble& x, Index first, Index count, long k,
+                                 typename M::Scratch& scratch) {
+  { cm.dim() } -> std::convertible_to<Index>;
+  m.prepare(count);
+  { cm.make_scratch(count) } -> std::same_as<typename M::Scratch>;
+  m.step(x, first, count, k, scratch);
+  { cm.time(k) } -> std::convertible_to<double>;
+};
+
+}  // namespace sgdsde

@@ -1,0 +1,56 @@
+#pragma once
+// The observer protocol of the ensemble runner, and the record schedule observers share.
+//
+// An observer has
+//   begin(const ObserverContext&)                      once, before any step, single-threaded;
+//   observe(const Ensemble& x, const BlockView&, long k) after step k of one block (k = 0 is the
+//                                                      initial state); called concurrently for
+//                                                      different blocks, so it writes only into
+//                                                      storage owned by that block or its particles;
+//   end()                                              once, after all blocks, single-threaded:
+//                                                      reduce per-block partials in block order.
+// Optionally all_passed(const BlockView&) (first-passage observers) for RunOptions::stop_when_all_passed.
+#include <cstdint>
+#include <vector>
+
+#include "sgdsde/core/errors.hpp"
+#include "sgdsde/core/types.hpp"
+
+namespace sgdsde {
+
+struct ObserverContext {
+  Index dim;       ///< d
+  Index particles; ///< M
+  long n_steps;    ///< steps the run makes after the initial state
+  Index block;     ///< particles per block
+  Index n_blocks;
+};
+
+struct BlockView {
+  Index block;                        ///< block number
+  Index first, count;                 ///< its particles [first, first + count)
+  const std::int64_t* diverged_at;    ///< per particle of the whole ensemble: −1 while alive
+  [[nodiscard]] bool alive(Index p) const { return diverged_at[p] < 0; }
+};
+
+/// Which steps an observer records: start, start + every, … ≤ stop (stop < 0: the last step).
+struct RecordPlan {
+  long every = 1;
+  long start = 0;
+  long stop = -1;
+
+  [[nodiscard]] long last(long n_steps) const { return stop < 0 ? n_steps : std::min(stop, n_steps); }
+  [[nodiscard]] bool records(long k, long n_steps) const {
+    return k >= start && k <= last(n_steps) && (k - start) % every == 0;
+  }
+  /// Index of step k among the recorded steps (valid when records(k)).
+  [[nodiscard]] Index slot(long k) const { return static_cast<Index>((k - start) / every); }
+  [[nodiscard]] std::vector<long> steps(long n_steps) const {
+    require(every >= 1, "record plan: 'every' must be >= 1");
+    std::vector<long> s;
+    for (long k = start; k <= last(n_steps); k += every) s.push_back(k);
+    return s;
+  }
+};
+
+}  // namespace sgdsde

@@ -1,0 +1,109 @@
+#pragma once
+// The parallel ensemble runner shared by SGD and SDE ensembles.
+//
+// Particles are cut into blocks of a fixed size; each block is run through all its steps by one
+// thread (it stays in cache), blocks are spread over OpenMP threads. Because a particle's random
+// numbers are a pure function of (seed, particle, step) and the block cut does not depend on the
+// thread count, the states are bitwise identical for any number of threads; observers reduce their
+// per-block partial results in block order for the same reason.
+//
+// Divergence: after every step each particle is checked; a non-finite coordinate or one beyond
+// `bound` stops the particle: its step is recorded, its state set to NaN, and observers skip it,
+// so statistics are never silently NaN.
+#include <omp.h>
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <vector>
+
+#include "sgdsde/core/errors.hpp"
+#include "sgdsde/ensemble/model.hpp"
+#include "sgdsde/ensemble/observer.hpp"
+
+namespace sgdsde {
+
+struct RunOptions {
+  long n_steps = 0;
+  Index block = 512;  ///< particles per block; part of the result's definition only through chunking
+  double bound = std::numeric_limits<double>::max();  ///< |x_j| ≥ bound (or non-finite) ⇒ diverged
+  /// Stop a block as soon as every observer that tracks first passages says all its particles
+  /// have passed (escape-time studies need nothing after that).
+  bool stop_when_all_passed = false;
+  std::function<void(Index)> on_block_done;  ///< progress callback: particles finished
+};
+
+struct RunSummary {
+  std::vector<std::int64_t> diverged_at;  ///< per particle: the step it diverged at, −1 if never
+  Index diverged = 0;                     ///< how many diverged
+};
+
+namespace detail {
+/// Flags particles of [first, first + count) that have left the bound after step k.
+inline void check_divergence(Ensemble& x, Index first, Index count, long k, double bound,
+                             std::int64_t* diverged_at) {
+  const Index d = x.rows();
+  for (Index i = 0; i < count; ++i) {
+    const Index p = first + i;
+    if (diverged_at[p] >= 0) continue;
+    bool ok = true;
+    for (Index j = 0; j < d; ++j) ok = ok && (std::abs(x(j, p)) < bound);  // false for NaN and ±inf
+    if (!ok) {
+      diverged_at[p] = k;
+      for (Index j = 0; j < d; ++j) x(j, p) = std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+}
+
+template <class O>
+bool block_finished(const O& o, const BlockView& v) {
+  if constexpr (requires { o.all_passed(v); }) {
+    return o.all_passed(v);
+  } else {
+    return false;
+  }
+}
+}  // namespace detail
+
+/// Runs `model` on the ensemble x (d × M) for opts.n_steps steps from step 0. Observers see the
+/// initial state (k = 0) and the state after every step k = 1 … n_steps.
+template <EnsembleModel Model, class... Obs>
+RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&... observers) {
+  require(x.rows() == model.dim(), "run_ensemble: the ensemble's dimension does not match the model's");
+  require(opts.n_steps >= 0, "run_ensemble: the number of steps must be >= 0");
+  require(opts.block >= 1, "run_ensemble: the block size must be >= 1");
+  const Index M = x.cols();
+  const Index n_blocks = (M + opts.block - 1) / opts.block;
+  RunSummary summary;
+  summary.diverged_at.assign(static_cast<std::size_t>(M), -1);
+  std::int64_t* diverged_at = summary.diverged_at.data();
+  model.prepare(M);
+  const ObserverContext ctx{x.rows(), M, opts.n_steps, opts.block, n_blocks};
+  (observers.begin(ctx), ...);
+
+#pragma omp parallel
+  {
+    auto scratch = model.make_scratch(opts.block);
+#pragma omp for schedule(dynamic, 1)
+    for (Index b = 0; b < n_blocks; ++b) {
+      const Index first = b * opts.block;
+      const Index count = std::min(opts.block, M - first);
+      const BlockView view{b, first, count, diverged_at};
+      detail::check_divergence(x, first, count, 0, opts.bound, diverged_at);
+      (observers.observe(x, view, 0), ...);
+      for (long k = 0; k < opts.n_steps; ++k) {
+        if (opts.stop_when_all_passed && (detail::block_finished(observers, view) || ...)) break;
+        model.step(x, first, count, k, scratch);
+        detail::check_divergence(x, first, count, k + 1, opts.bound, diverged_at);
+        (observers.observe(x, view, k + 1), ...);
+      }
+      if (opts.on_block_done) opts.on_block_done(count);
+    }
+  }
+  (observers.end(), ...);
+  for (auto s : summary.diverged_at) summary.diverged += (s >= 0);
+  return summary;
+}
+
+}  // namespace sgdsde
