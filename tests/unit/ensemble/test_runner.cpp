@@ -125,3 +125,24 @@ TEST_CASE("a diverging particle is stopped, flagged and counted, and skipped by 
   for (double m : trace.mean()) CHECK(std::isfinite(m));
   CHECK(trace.count().back() == doctest::Approx(62));
 }
+
+#include "sgdsde/ensemble/state_histogram.hpp"
+
+TEST_CASE("streaming histograms are thread-count independent and count every live sample") {
+  auto go = [](int threads) {
+    omp_set_num_threads(threads);
+    Walk w;
+    Ensemble x = Ensemble::Zero(2, 777);
+    StateHistogram1D h1(stats::Histogram1D(-1, 1, 40), RecordPlan{5, 50, 100}, 1);
+    StateHistogram2D h2(stats::Histogram2D(-1, 1, 20, -1, 1, 20), RecordPlan{5, 50, 100});
+    RunOptions opts;
+    opts.n_steps = 100;
+    opts.block = 50;
+    run_ensemble(w, x, opts, h1, h2);
+    CHECK(h1.samples_per_particle() == 11);
+    CHECK(h1.histogram().total() == 777 * 11);
+    CHECK(h2.histogram().total() == 777 * 11);
+    return std::make_pair(h1.histogram().counts(), h2.histogram().counts());
+  };
+  CHECK(go(1) == go(2));
+}

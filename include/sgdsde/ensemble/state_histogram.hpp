@@ -1,0 +1,81 @@
+#pragma once
+// Streaming histograms of the states over a window of steps: stationary distributions of 10⁶–10⁷
+// particles without storing a single sample. Each thread fills its own histogram; the integer
+// counts are merged at the end, exactly, so the result does not depend on the thread count.
+#include <omp.h>
+
+#include <vector>
+
+#include "sgdsde/ensemble/observer.hpp"
+#include "sgdsde/stats/histogram.hpp"
+
+namespace sgdsde {
+
+namespace detail {
+template <class Hist, class Add>
+class StateHistogramBase {
+ public:
+  StateHistogramBase(Hist empty, RecordPlan window) : result_(std::move(empty)), window_(window) {}
+
+  void begin(const ObserverContext& c) {
+    n_steps_ = c.n_steps;
+    result_.clear();
+    per_thread_.assign(static_cast<std::size_t>(omp_get_max_threads()), result_);
+    samples_per_particle_ = static_cast<Index>(window_.steps(c.n_steps).size());
+  }
+  void observe(const Ensemble& x, const BlockView& v, long k) {
+    if (!window_.records(k, n_steps_)) return;
+    Hist& h = per_thread_[static_cast<std::size_t>(omp_get_thread_num())];
+    for (Index p = v.first; p < v.first + v.count; ++p)
+      if (v.alive(p)) Add{}(h, x, p, coords_);
+  }
+  void end() {
+    for (const Hist& h : per_thread_) result_ += h;
+    per_thread_.clear();
+  }
+  /// The merged histogram (valid after the run).
+  [[nodiscard]] const Hist& histogram() const { return result_; }
+  /// Recorded steps per particle in the window (samples are correlated in time: see the docs).
+  [[nodiscard]] Index samples_per_particle() const { return samples_per_particle_; }
+
+ protected:
+  Index coords_[2] = {0, 1};
+
+ private:
+  Hist result_;
+  RecordPlan window_;
+  long n_steps_ = 0;
+  Index samples_per_particle_ = 0;
+  std::vector<Hist> per_thread_;
+};
+
+struct Add1D {
+  void operator()(stats::Histogram1D& h, const Ensemble& x, Index p, const Index* c) const { h.add(x(c[0], p)); }
+};
+struct Add2D {
+  void operator()(stats::Histogram2D& h, const Ensemble& x, Index p, const Index* c) const {
+    h.add(x(c[0], p), x(c[1], p));
+  }
+};
+}  // namespace detail
+
+/// Histogram of coordinate `coord` of every live particle at every step of `window`.
+class StateHistogram1D : public detail::StateHistogramBase<stats::Histogram1D, detail::Add1D> {
+ public:
+  StateHistogram1D(stats::Histogram1D empty, RecordPlan window, Index coord = 0)
+      : StateHistogramBase(std::move(empty), window) {
+    coords_[0] = coord;
+  }
+};
+
+/// Histogram of coordinates (cx, cy) of every live particle at every step of `window`.
+class StateHistogram2D : public detail::StateHistogramBase<stats::Histogram2D, detail::Add2D> {
+ public:
+  StateHistogram2D(stats::Histogram2D empty, RecordPlan window, Index cx = 0, Index cy = 1)
+      : StateHistogramBase(std::move(empty), window) {
+    coords_[0] = cx;
+    coords_[1] = cy;
+  }
+};
+
+}  // namespace sgdsde
