@@ -1,0 +1,269 @@
+#!/usr/bin/python3
+"""Writes the paper's results table and summary macros from /summary/checks of every results file.
+
+    paper/plots/make_checks_table.py [--results DIR] [--out DIR]
+
+Outputs (nothing in the paper is typed by hand):
+  <out>/checks_table.tex    a longtable: experiment, check, measured ± stderr, predicted,
+                            tolerance, pass mark (\\checkpass / \\checkfail, defined in main.tex)
+  <out>/checks_summary.tex  \\checkspassed, \\checkstotal, \\checksexperiments, per experiment
+                            \\checksexp{<name>}{passed|total}, and every number of every row:
+                            \\chk{<experiment>}{<check>}{measured|stderr|predicted|tolerance|pm|pass}
+Missing experiments are skipped and listed in a comment; a file without /summary/checks counts
+as an experiment with no checks (also listed).
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+# The order of the paper's sections; any other results file follows alphabetically.
+EXPERIMENTS = ["landscape_atlas", "stationary_distribution", "saddle_escape", "flat_vs_sharp",
+               "kramers_rate", "lyapunov_covariance", "eta_over_b", "sme_weak_order",
+               "schedules_and_optimizers", "illustrations"]
+
+_TEX_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+                "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"}
+_UNICODE = {"σ": r"$\sigma$", "η": r"$\eta$", "τ": r"$\tau$", "θ": r"$\theta$", "Σ": r"$\Sigma$",
+            "Δ": r"$\Delta$", "λ": r"$\lambda$", "ρ": r"$\rho$", "±": r"$\pm$", "≤": r"$\le$",
+            "≥": r"$\ge$", "²": r"$^2$", "√": r"$\surd$", "×": r"$\times$", "−": "-", "–": "--",
+            "—": "---", "·": r"$\cdot$", "≈": r"$\approx$", "∞": r"$\infty$", "∇": r"$\nabla$",
+            "ℓ": r"$\ell$", "β": r"$\beta$", "γ": r"$\gamma$", "φ": r"$\varphi$", "κ": r"$\kappa$",
+            "μ": r"$\mu$", "ξ": r"$\xi$", "ε": r"$\varepsilon$", "₁": r"$_1$", "₂": r"$_2$"}
+
+
+def tex_escape(s: str) -> str:
+    out = []
+    for ch in s:
+        if ch in _TEX_ESCAPES:
+            out.append(_TEX_ESCAPES[ch])
+        elif ch in _UNICODE:
+            out.append(_UNICODE[ch])
+        elif ord(ch) < 128:
+            out.append(ch)
+        else:
+            out.append("?")  # pdflatex without extra fonts: never break the build on a glyph
+    return "".join(out)
+
+
+def tex_key(s: str) -> str:
+    """A name usable inside \\csname: letters, digits and . _ - / only."""
+    return re.sub(r"[^A-Za-z0-9._/-]", "-", s)
+
+
+def _sci(x: float, digits: int, trim: bool = True) -> str:
+    """x with `digits` significant digits, in LaTeX math (no $); trailing zeros dropped if trim."""
+    if not math.isfinite(x):
+        return r"\mathrm{nan}" if math.isnan(x) else (r"\infty" if x > 0 else r"-\infty")
+    if x == 0:
+        return "0"
+    e = math.floor(math.log10(abs(x)))
+    if -3 <= e < 4:
+        decimals = max(digits - 1 - e, 0)
+        return _trim(f"{x:.{decimals}f}", trim)
+    m = x / 10**e
+    m_s = f"{m:.{max(digits - 1, 0)}f}"
+    if m_s.startswith("10") or m_s.startswith("-10"):  # rounding overflow, e.g. 9.99 → 10.0
+        e += 1
+        m_s = f"{x / 10**e:.{max(digits - 1, 0)}f}"
+    return rf"{_trim(m_s, trim)}\times10^{{{e}}}"
+
+
+def _trim(s: str, trim: bool) -> str:
+    return s.rstrip("0").rstrip(".") if trim and "." in s else s
+
+
+def fmt_num(x: float, digits: int = 4) -> str:
+    return f"${_sci(x, digits)}$"
+
+
+def fmt_pm(m: float, s: float) -> str:
+    """measured ± stderr with the stderr to 2 significant digits and the value to the same decimal."""
+    if not (math.isfinite(s) and s > 0) or not math.isfinite(m):
+        return fmt_num(m)
+    es = math.floor(math.log10(s))
+    scale_e = math.floor(math.log10(max(abs(m), s)))
+    if -3 <= scale_e < 4:
+        decimals = max(1 - es, 0)
+        return f"${m:.{decimals}f} \\pm {s:.{decimals}f}$"
+    # common power of ten
+    mm, ss = m / 10**scale_e, s / 10**scale_e
+    decimals = max(1 - (es - scale_e), 0)
+    return f"$({mm:.{decimals}f} \\pm {ss:.{decimals}f})\\times10^{{{scale_e}}}$"
+
+
+def read_checks(path: Path):
+    """(rows, status): rows a list of dicts; status None or a reason why there are none."""
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        return [], f"unreadable ({e})"
+    with f:
+        if "summary/checks/name" not in f:
+            return [], "no /summary/checks"
+        g = f["summary/checks"]
+        names = list(g["name"].asstr()[()])
+        n = len(names)
+
+        def col(*keys, default=math.nan):
+            for k in keys:
+                if k in g:
+                    return np.asarray(g[k][()], dtype=float).reshape(-1)
+            return np.full(n, default)
+
+        measured, stderr = col("measured"), col("stderr", "std_error")
+        predicted, tol = col("predicted"), col("tolerance")
+        passed = col("passed", default=0) != 0
+        kind = list(g["kind"].asstr()[()]) if "kind" in g else ["two_sided"] * n
+        desc = list(g["description"].asstr()[()]) if "description" in g else [""] * n
+        profile = f.attrs.get("profile", b"")
+        profile = profile.decode() if isinstance(profile, bytes) else str(profile)
+    rows = [dict(name=names[i], measured=measured[i], stderr=stderr[i], predicted=predicted[i],
+                 tolerance=tol[i], passed=bool(passed[i]), kind=kind[i], description=desc[i],
+                 profile=profile) for i in range(n)]
+    return rows, None
+
+
+def row_cells(r) -> tuple[str, str, str, str]:
+    kind = r["kind"]
+    if kind in ("bool", "boolean"):
+        return ("yes" if r["measured"] == 1 else "no"), "yes", "--", "--"
+    pm = fmt_pm(r["measured"], r["stderr"])
+    if kind == "upper":
+        return pm, r"$\le$ " + fmt_num(r["predicted"]), "--", ""
+    if kind == "lower":
+        return pm, r"$\ge$ " + fmt_num(r["predicted"]), "--", ""
+    return pm, fmt_num(r["predicted"]), fmt_num(r["tolerance"], 2), ""
+
+
+def margin(r) -> float:
+    """How close a passing row is to failing (larger = closer): |m − p| / tolerance, or the
+    ratio to the bound for one-sided rows."""
+    m, p, t = r["measured"], r["predicted"], r["tolerance"]
+    if r["kind"] in ("upper", "lower"):
+        return m / p if r["kind"] == "upper" and p else (p / m if m else math.inf)
+    if not (math.isfinite(m) and math.isfinite(p)):
+        return math.inf
+    return abs(m - p) / t if t > 0 else abs(m - p)
+
+
+def collapse(rows, max_group: int):
+    """Rows to print as (row, n): failing rows always alone; passing rows sharing a description,
+    when more than max_group of them, replaced by the one closest to its limit (n = group size)."""
+    groups: dict[str, list] = {}
+    for r in rows:
+        if r["passed"] and r["description"]:
+            groups.setdefault(r["description"], []).append(r)
+    done = set()
+    for r in rows:
+        g = groups.get(r["description"]) if r["passed"] and r["description"] else None
+        if g is None or len(g) <= max_group:
+            yield r, 1
+        elif r["description"] not in done:
+            done.add(r["description"])
+            yield max(g, key=margin), len(g)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--results", type=Path, default=REPO / "results")
+    ap.add_argument("--out", type=Path, default=REPO / "paper" / "generated")
+    ap.add_argument("--max-group", type=int, default=3,
+                    help="passing checks sharing a description are shown as one row (the one closest "
+                         "to its limit) when more than this many (every row keeps its \\chk macro)")
+    args = ap.parse_args(argv)
+
+    files = {p.stem: p for p in sorted(args.results.glob("*.h5")) if not p.name.startswith(".")}
+    order = [e for e in EXPERIMENTS if e in files] + sorted(e for e in files if e not in EXPERIMENTS)
+    missing = [e for e in EXPERIMENTS if e not in files]
+
+    table, macros, skipped = [], [], []
+    total = passed = 0
+    n_exp = 0
+    for exp in order:
+        rows, status = read_checks(files[exp])
+        if status:
+            skipped.append(f"{exp} ({status})")
+        exp_passed = sum(r["passed"] for r in rows)
+        total += len(rows)
+        passed += exp_passed
+        n_exp += 1
+        key = tex_key(exp)
+        macros.append(f"\\expandafter\\def\\csname chkexp@{key}@passed\\endcsname{{{exp_passed}}}")
+        macros.append(f"\\expandafter\\def\\csname chkexp@{key}@total\\endcsname{{{len(rows)}}}")
+        if not rows:
+            continue
+        profile = rows[0]["profile"]
+        head = tex_escape(exp.replace("_", " "))
+        table.append(r"\midrule")
+        table.append(rf"\multicolumn{{6}}{{l}}{{\textbf{{{head}}} \quad ({exp_passed}/{len(rows)} passed"
+                     + (f", {tex_escape(profile)} profile" if profile else "") + r")}\\*")
+        for r, n_group in collapse(rows, args.max_group):
+            m, p, t, _ = row_cells(r)
+            mark = r"\checkpass" if r["passed"] else r"\checkfail"
+            shown = tex_escape(r["name"])
+            if n_group > 1:
+                shown += rf" \normalfont\footnotesize(closest to its limit of {n_group}, all passed)"
+            name = rf"\checkname{{{shown}}}{{{tex_escape(r['description'])}}}"
+            table.append(rf" & {name} & {m} & {p} & {t} & {mark} \\")
+            ck = f"{key}@{tex_key(r['name'])}"
+            for field, val in (("measured", fmt_num(r["measured"])), ("stderr", fmt_num(r["stderr"], 2)),
+                               ("predicted", fmt_num(r["predicted"])),
+                               ("tolerance", fmt_num(r["tolerance"], 2)),
+                               ("pm", fmt_pm(r["measured"], r["stderr"])),
+                               ("pass", r"\checkpass" if r["passed"] else r"\checkfail")):
+                macros.append(f"\\expandafter\\def\\csname chk@{ck}@{field}\\endcsname{{{val}}}")
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    comment = ["% Generated by paper/plots/make_checks_table.py from " + str(args.results) + " — do not edit.",
+               "% Experiments included: " + (", ".join(order) or "none"),
+               "% Experiments missing (no results file): " + (", ".join(missing) or "none")]
+    if skipped:
+        comment.append("% Experiments without checks: " + ", ".join(skipped))
+
+    tab = comment + [
+        r"\begin{longtable}{@{}p{0.3em}p{0.36\linewidth}llll@{}}",
+        r"\caption{Every check recorded by the experiments in \texttt{/summary/checks}: measured value"
+        r" $\pm$ one standard error, the theoretical prediction (THEORY.md) and the tolerance; a"
+        r" check passes when $|\text{measured}-\text{predicted}|\le\text{tolerance}$ (or the stated"
+        r" bound holds).}\label{tab:checks}\\",
+        r"\toprule",
+        r"\multicolumn{2}{@{}l}{check} & measured & predicted & tolerance & \\",
+        r"\midrule\endfirsthead",
+        r"\toprule",
+        r"\multicolumn{2}{@{}l}{check (continued)} & measured & predicted & tolerance & \\",
+        r"\midrule\endhead",
+        r"\bottomrule\endfoot",
+    ]
+    if table:
+        tab += table[1:]  # the first \midrule follows the header's already
+    else:
+        tab.append(r"\multicolumn{6}{l}{\textit{no results yet: run scripts/reproduce}}\\")
+    tab.append(r"\end{longtable}")
+    (args.out / "checks_table.tex").write_text("\n".join(tab) + "\n", encoding="utf-8")
+
+    summ = comment + [
+        f"\\newcommand{{\\checkspassed}}{{{passed}}}",
+        f"\\newcommand{{\\checkstotal}}{{{total}}}",
+        f"\\newcommand{{\\checksfailed}}{{{total - passed}}}",
+        f"\\newcommand{{\\checksexperiments}}{{{n_exp}}}",
+        r"\makeatletter",
+        *macros,
+        r"\makeatother",
+    ]
+    (args.out / "checks_summary.tex").write_text("\n".join(summ) + "\n", encoding="utf-8")
+    print(f"make_checks_table: {passed}/{total} checks passed across {n_exp} experiments "
+          f"→ {args.out / 'checks_table.tex'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
