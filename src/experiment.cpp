@@ -1,0 +1,173 @@
+#include "sgdsde/harness/experiment.hpp"
+
+#include <omp.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include "sgdsde/core/errors.hpp"
+#include "sgdsde/io/provenance.hpp"
+
+namespace sgdsde {
+
+namespace {
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+}  // namespace
+
+void RunContext::log(const std::string& line) const {
+  if (!quiet_ && out_) *out_ << line << "\n" << std::flush;
+}
+
+Experiment::Experiment(std::string name, std::string description, std::string default_config)
+    : name_(std::move(name)),
+      description_(std::move(description)),
+      default_config_(std::move(default_config)),
+      schema_(std::make_shared<Schema>()),
+      out_(&std::cout),
+      err_(&std::cerr) {
+  schema_->add(ParamSpec{"seed",
+                         ParamValue{std::int64_t{20240601}},
+                         "seed of every random stream (also --seed)",
+                         {non_negative()}});
+}
+
+Experiment& Experiment::cross_check(std::vector<std::string> keys, std::function<bool(const Config&)> pred,
+                                    std::string message) {
+  schema_->add_cross_check(CrossCheck{std::move(keys), std::move(pred), std::move(message)});
+  return *this;
+}
+
+int Experiment::run(int argc, char** argv, const Body& body) {
+  try {
+    return run_impl(argc, argv, body);
+  } catch (const InputError& e) {
+    *err_ << name_ << ": error: " << one_line(e.what()) << std::endl;
+    return 2;
+  } catch (const std::exception& e) {
+    *err_ << name_ << ": error: " << one_line(e.what()) << std::endl;
+    return 1;
+  } catch (...) {
+    *err_ << name_ << ": error: unknown exception" << std::endl;
+    return 1;
+  }
+}
+
+int Experiment::run_impl(int argc, char** argv, const Body& body) {
+  const auto t0 = std::chrono::steady_clock::now();
+  // ---- command line ------------------------------------------------------------------------------
+  CLI::App app{description_, name_};
+  std::string config_path = default_config_, profile = "quick", out_path;
+  std::vector<std::string> sets;
+  std::optional<std::int64_t> seed;
+  int threads = 0;
+  bool quiet = false, dry_run = false, strict = false;
+  app.add_option("--config", config_path, "TOML file with [quick] and [paper] profile tables")
+      ->default_str(default_config_.empty() ? "(none)" : default_config_);
+  app.add_option("--set", sets, "override a parameter: key=value (a TOML value), repeatable")
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
+  app.add_option("--profile", profile, "profile table of the config file (quick, paper)")
+      ->default_str("quick");
+  app.add_option("--out", out_path, "results file")->default_str("results/" + name_ + ".h5");
+  app.add_option("--seed", seed, "seed of every random stream (same as --set seed=N)");
+  app.add_option("--threads", threads, "OpenMP threads (default: all cores)");
+  app.add_flag("--quiet,-q", quiet, "no progress bar, no checks table");
+  app.add_flag("--dry-run", dry_run, "print the resolved configuration as TOML and exit");
+  app.add_flag("--strict", strict, "exit with code 3 if any check fails");
+  app.footer("Parameters (key, default, meaning; set with --set key=value or in the profile tables):\n" +
+             schema_->describe() +
+             "\nExit codes: 0 success, 1 runtime failure, 2 invalid input, 3 failed checks with --strict.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    *out_ << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    *out_ << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    throw InputError(e.what());
+  }
+
+  // ---- configuration -----------------------------------------------------------------------------
+  Config cfg(schema_);
+  if (!config_path.empty()) {
+    cfg.apply_file(config_path, profile);
+  } else if (profile != "quick" && profile != "paper") {
+    throw InputError("unknown profile '" + profile + "' (no config file; available: quick, paper)");
+  }
+  if (seed) cfg.set("seed", *seed);
+  for (const auto& s : sets) cfg.apply_assignment(s);
+  cfg.validate();
+
+  if (app.count("--threads") > 0) {
+    if (threads < 1) throw InputError("--threads " + std::to_string(threads) + ": must be >= 1");
+    omp_set_num_threads(threads);
+  }
+  const int used_threads = omp_get_max_threads();
+
+  if (dry_run) {
+    *out_ << "# " << name_ << ", profile " << profile << "\n" << cfg.to_toml() << std::flush;
+    return 0;
+  }
+
+  // ---- output file: created (as a temporary) before any work, so a bad --out fails at once -------
+  std::filesystem::path out = out_path;
+  if (out_path.empty()) {
+    out = std::filesystem::path("results") / (name_ + ".h5");
+    std::error_code ec;
+    std::filesystem::create_directories(out.parent_path(), ec);
+    if (ec) throw InputError("cannot create folder results/: " + ec.message());
+  }
+  ResultsFile file(out);
+  io::Provenance prov;
+  prov.experiment = name_;
+  prov.config_toml = cfg.to_toml();
+  prov.profile = profile;
+  prov.seed = cfg.get<std::int64_t>("seed");
+  prov.threads = used_threads;
+  prov.started_at = io::iso8601_utc_now();
+  io::write_provenance(file, prov);
+
+  Checks checks;
+  RunContext ctx;
+  ctx.config_ = &cfg;
+  ctx.file_ = &file;
+  ctx.checks_ = &checks;
+  ctx.out_ = out_;
+  ctx.name_ = name_;
+  ctx.profile_ = profile;
+  ctx.seed_ = static_cast<std::uint64_t>(prov.seed);
+  ctx.threads_ = used_threads;
+  ctx.quiet_ = quiet;
+  ctx.show_progress_ = !quiet && ::isatty(STDERR_FILENO) == 1;
+
+  body(ctx);  // an exception discards the temporary file (ResultsFile's destructor)
+
+  checks.write(file);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  file.set_attribute("/", "wall_seconds", wall);
+  file.commit();
+  if (!quiet) {
+    if (checks.size() > 0) {
+      *out_ << name_ << ": checks\n";
+      checks.print(*out_);
+    }
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f", wall);
+    *out_ << name_ << ": wrote " << out.string() << " (" << buf << " s, " << used_threads << " threads)"
+          << std::endl;
+  }
+  return strict && !checks.all_passed() ? 3 : 0;
+}
+
+}  // namespace sgdsde

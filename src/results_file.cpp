@@ -1,0 +1,324 @@
+#include "sgdsde/io/results_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <H5Cpp.h>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+
+#include "hdf5_util.hpp"
+#include "sgdsde/core/errors.hpp"
+
+namespace sgdsde::io {
+
+// ---- temporary-file registry and signal handler ---------------------------------------------------
+
+namespace {
+constexpr int kSlots = 64;
+constexpr std::size_t kPathMax = 4096;
+std::array<std::atomic<bool>, kSlots> g_slot_used{};
+char g_slot_path[kSlots][kPathMax];
+std::mutex g_registry_mutex;
+
+extern "C" void sgdsde_cleanup_signal_handler(int sig) {
+  for (int i = 0; i < kSlots; ++i)
+    if (g_slot_used[i].load(std::memory_order_acquire)) ::unlink(g_slot_path[i]);
+  ::_exit(128 + sig);
+}
+
+int register_temp(const std::filesystem::path& p) {
+  const std::string s = p.string();
+  if (s.size() + 1 > kPathMax) return -1;
+  std::lock_guard lock(g_registry_mutex);
+  for (int i = 0; i < kSlots; ++i) {
+    if (!g_slot_used[i].load(std::memory_order_relaxed)) {
+      std::memcpy(g_slot_path[i], s.c_str(), s.size() + 1);
+      g_slot_used[i].store(true, std::memory_order_release);
+      return i;
+    }
+  }
+  return -1;  // more than kSlots open results files: the destructor still cleans up
+}
+
+void unregister_temp(int slot) {
+  if (slot < 0) return;
+  std::lock_guard lock(g_registry_mutex);
+  g_slot_used[slot].store(false, std::memory_order_release);
+}
+}  // namespace
+
+void install_cleanup_handler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction sa {};
+    sa.sa_handler = sgdsde_cleanup_signal_handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+  });
+}
+
+// ---- the file --------------------------------------------------------------------------------------
+
+struct ResultsFile::Impl {
+  explicit Impl(const std::string& path) : file(path, H5F_ACC_TRUNC) {}
+  H5::H5File file;
+};
+
+ResultsFile::ResultsFile(std::filesystem::path final_path) : final_path_(std::move(final_path)) {
+  detail::quiet_hdf5();
+  install_cleanup_handler();
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const std::string shown = final_path_.string();
+  if (final_path_.filename().empty()) throw InputError("output " + shown + ": not a file name");
+  if (fs::is_directory(final_path_, ec)) throw InputError("output " + shown + ": is a directory");
+  fs::path dir = final_path_.parent_path();
+  if (dir.empty()) dir = ".";
+  if (!fs::is_directory(dir, ec))
+    throw InputError("output " + shown + ": " + dir.string() +
+                     (fs::exists(dir, ec) ? " is not a folder" : ": no such folder"));
+  std::string temp_name = ".";
+  temp_name += final_path_.filename().string();
+  temp_name += ".tmp-";
+  temp_name += std::to_string(::getpid());
+  temp_path_ = dir / temp_name;
+  const int fd = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw InputError("output " + shown + ": cannot create a file in " + dir.string() + ": " +
+                     std::strerror(errno));
+  ::close(fd);
+  cleanup_slot_ = register_temp(temp_path_);
+  try {
+    impl_ = std::make_unique<Impl>(temp_path_.string());
+  } catch (const H5::Exception& e) {
+    impl_.reset();
+    ::unlink(temp_path_.c_str());
+    unregister_temp(cleanup_slot_);
+    throw InputError("output " + shown + ": cannot create HDF5 file: " + e.getDetailMsg());
+  }
+}
+
+ResultsFile::~ResultsFile() {
+  if (!committed_) {
+    try {
+      discard();
+    } catch (...) {
+    }
+  }
+}
+
+bool ResultsFile::is_open() const { return impl_ != nullptr; }
+
+void ResultsFile::discard() {
+  if (impl_) {
+    try {
+      impl_->file.close();
+    } catch (...) {
+    }
+    impl_.reset();
+  }
+  if (!committed_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
+  unregister_temp(cleanup_slot_);
+  cleanup_slot_ = -1;
+}
+
+void ResultsFile::commit() {
+  if (committed_) return;
+  if (!impl_) throw std::logic_error("ResultsFile::commit: file already discarded");
+  try {
+    impl_->file.flush(H5F_SCOPE_GLOBAL);
+    impl_->file.close();
+  } catch (const H5::Exception& e) {
+    discard();
+    throw std::runtime_error("writing " + final_path_.string() + ": " + e.getDetailMsg());
+  }
+  impl_.reset();
+  if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
+    const int err = errno;
+    discard();
+    throw std::runtime_error("cannot rename " + temp_path_.string() + " to " + final_path_.string() + ": " +
+                             std::strerror(err));
+  }
+  committed_ = true;
+  unregister_temp(cleanup_slot_);
+  cleanup_slot_ = -1;
+}
+
+namespace {
+H5::H5File& file_of(const std::unique_ptr<ResultsFile::Impl>& impl) {
+  if (!impl) throw std::logic_error("ResultsFile: the file is closed");
+  return impl->file;
+}
+}  // namespace
+
+void ResultsFile::create_group(std::string_view path) {
+  auto& f = file_of(impl_);
+  detail::ensure_groups(f, detail::normalise(path), /*include_last=*/true);
+}
+
+bool ResultsFile::exists(std::string_view path) const {
+  return detail::path_exists(file_of(impl_), detail::normalise(path));
+}
+
+void ResultsFile::write_raw(std::string_view path_in, const void* data, std::size_t count, ElementType type,
+                            std::vector<std::size_t> dims, bool scalar) {
+  auto& f = file_of(impl_);
+  const std::string path = detail::normalise(path_in);
+  if (detail::path_exists(f, path)) throw std::logic_error("ResultsFile: " + path + " already exists");
+  if (dims.empty() && !scalar) dims = {count};
+  std::size_t n = 1;
+  for (auto d : dims) n *= d;
+  if (!scalar && n != count)
+    throw std::logic_error("ResultsFile: " + path + ": dims do not match the number of elements");
+  detail::ensure_groups(f, path, /*include_last=*/false);
+  try {
+    const H5::PredType& t = detail::pred_type(type);
+    std::vector<hsize_t> hd(dims.begin(), dims.end());
+    H5::DataSpace space =
+        scalar ? H5::DataSpace(H5S_SCALAR) : H5::DataSpace(static_cast<int>(hd.size()), hd.data());
+    H5::DSetCreatPropList plist;
+    const std::size_t bytes = count * t.getSize();
+    if (!scalar && bytes > 64 * 1024 && count > 0) {
+      std::vector<hsize_t> chunk = hd;
+      const std::size_t target = 256 * 1024;
+      for (std::size_t i = 0; i < chunk.size(); ++i) {
+        auto prod = [&] {
+          std::size_t p = t.getSize();
+          for (auto c : chunk) p *= c;
+          return p;
+        };
+        while (prod() > target && chunk[i] > 1) chunk[i] = (chunk[i] + 1) / 2;
+      }
+      plist.setChunk(static_cast<int>(chunk.size()), chunk.data());
+      plist.setShuffle();
+      plist.setDeflate(4);
+    }
+    H5::DataSet ds = f.createDataSet(path, t, space, plist);
+    if (count > 0) ds.write(data, t);
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("writing " + path + ": " + e.getDetailMsg());
+  }
+}
+
+void ResultsFile::write_strings(std::string_view path_in, const std::vector<std::string>& data) {
+  auto& f = file_of(impl_);
+  const std::string path = detail::normalise(path_in);
+  if (detail::path_exists(f, path)) throw std::logic_error("ResultsFile: " + path + " already exists");
+  detail::ensure_groups(f, path, false);
+  try {
+    const H5::StrType st = detail::vlen_string_type();
+    hsize_t n = data.size();
+    H5::DataSpace space(1, &n);
+    H5::DataSet ds = f.createDataSet(path, st, space);
+    std::vector<const char*> ptrs;
+    for (const auto& s : data) ptrs.push_back(s.c_str());
+    if (n > 0) ds.write(ptrs.data(), st);
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("writing " + path + ": " + e.getDetailMsg());
+  }
+}
+
+void ResultsFile::write_string(std::string_view path_in, std::string_view value) {
+  auto& f = file_of(impl_);
+  const std::string path = detail::normalise(path_in);
+  if (detail::path_exists(f, path)) throw std::logic_error("ResultsFile: " + path + " already exists");
+  detail::ensure_groups(f, path, false);
+  try {
+    const H5::StrType st = detail::vlen_string_type();
+    H5::DataSet ds = f.createDataSet(path, st, H5::DataSpace(H5S_SCALAR));
+    const std::string s(value);
+    const char* p = s.c_str();
+    ds.write(&p, st);
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("writing " + path + ": " + e.getDetailMsg());
+  }
+}
+
+// ---- attributes ------------------------------------------------------------------------------------
+
+namespace {
+template <class Fn>
+void with_new_attribute(H5::H5File& f, std::string_view object, std::string_view name, Fn&& fn) {
+  const std::string obj = detail::normalise(object);
+  try {
+    detail::with_object(f, obj, [&](H5::H5Object& o) {
+      const std::string n(name);
+      if (o.attrExists(n)) o.removeAttr(n);
+      fn(o, n);
+    });
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("writing attribute " + obj + "@" + std::string(name) + ": " + e.getDetailMsg());
+  }
+}
+}  // namespace
+
+void ResultsFile::set_attribute(std::string_view object, std::string_view name, double value) {
+  with_new_attribute(file_of(impl_), object, name, [&](H5::H5Object& o, const std::string& n) {
+    o.createAttribute(n, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR))
+        .write(H5::PredType::NATIVE_DOUBLE, &value);
+  });
+}
+
+void ResultsFile::set_attribute(std::string_view object, std::string_view name, std::int64_t value) {
+  with_new_attribute(file_of(impl_), object, name, [&](H5::H5Object& o, const std::string& n) {
+    o.createAttribute(n, H5::PredType::NATIVE_INT64, H5::DataSpace(H5S_SCALAR))
+        .write(H5::PredType::NATIVE_INT64, &value);
+  });
+}
+
+void ResultsFile::set_attribute(std::string_view object, std::string_view name, bool value) {
+  const std::int8_t v = value ? 1 : 0;
+  with_new_attribute(file_of(impl_), object, name, [&](H5::H5Object& o, const std::string& n) {
+    o.createAttribute(n, H5::PredType::NATIVE_INT8, H5::DataSpace(H5S_SCALAR))
+        .write(H5::PredType::NATIVE_INT8, &v);
+  });
+}
+
+void ResultsFile::set_attribute(std::string_view object, std::string_view name, std::string_view value) {
+  with_new_attribute(file_of(impl_), object, name, [&](H5::H5Object& o, const std::string& n) {
+    const H5::StrType st = detail::vlen_string_type();
+    const std::string s(value);
+    const char* p = s.c_str();
+    o.createAttribute(n, st, H5::DataSpace(H5S_SCALAR)).write(st, &p);
+  });
+}
+
+void ResultsFile::set_attribute(std::string_view object, std::string_view name,
+                                std::span<const double> values) {
+  with_new_attribute(file_of(impl_), object, name, [&](H5::H5Object& o, const std::string& n) {
+    hsize_t k = values.size();
+    auto a = o.createAttribute(n, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(1, &k));
+    if (k) a.write(H5::PredType::NATIVE_DOUBLE, values.data());
+  });
+}
+
+void ResultsFile::set_attribute(std::string_view object, std::string_view name,
+                                std::span<const std::int64_t> values) {
+  with_new_attribute(file_of(impl_), object, name, [&](H5::H5Object& o, const std::string& n) {
+    hsize_t k = values.size();
+    auto a = o.createAttribute(n, H5::PredType::NATIVE_INT64, H5::DataSpace(1, &k));
+    if (k) a.write(H5::PredType::NATIVE_INT64, values.data());
+  });
+}
+
+void ResultsFile::set_attribute(std::string_view object, std::string_view name,
+                                const std::vector<std::string>& values) {
+  with_new_attribute(file_of(impl_), object, name, [&](H5::H5Object& o, const std::string& n) {
+    const H5::StrType st = detail::vlen_string_type();
+    hsize_t k = values.size();
+    std::vector<const char*> ptrs;
+    for (const auto& s : values) ptrs.push_back(s.c_str());
+    auto a = o.createAttribute(n, st, H5::DataSpace(1, &k));
+    if (k) a.write(st, ptrs.data());
+  });
+}
+
+}  // namespace sgdsde::io
