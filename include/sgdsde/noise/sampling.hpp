@@ -1,0 +1,179 @@
+#pragma once
+// Minibatch sampling (THEORY §1). The batch of particle p at step k is a pure function of
+// (seed, p, k), drawn through CounterRng with Purpose::batch, so ensembles are bitwise identical
+// for any thread count and any particle can be replayed alone. Each costs O(B) time and O(B) space.
+//
+//  - with_replacement: index b is CounterRng::below(bits(p, k, slot(batch, b/4))[b%4], N).
+//    Σ_B = Σ₁ / B. (B = N is NOT gradient descent in this mode.)
+//  - without_replacement: a uniform B-subset of [0, N) by Floyd's algorithm (Bentley & Floyd 1987):
+//    for j = N−B … N−1 draw t uniform in [0, j]; insert t, or j if t is already in. Membership is an
+//    open-addressing hash set of ≥ 2B slots in the scratch (cleared per draw, O(B)). The b-th draw
+//    uses word b of the same slots as above. Σ_B = (N−B)/(N−1) · Σ₁ / B. B = N gives [0, N) in order
+//    (full-batch gradient descent, no random numbers).
+//  - shuffled_epochs: each epoch e visits the samples in the order of a random permutation
+//    π_{seed,p,e} of [0, N) (FeistelPermutation, keys from bits(p, e, slot(batch, 0xFFFF00 + r))),
+//    cut into floor(N/B) consecutive batches; the last N mod B positions are dropped (PyTorch
+//    drop_last=True), so an epoch is floor(N/B) steps and step k is batch k mod floor(N/B) of epoch
+//    k div floor(N/B). Each batch is a uniform B-subset, so Σ_B = (N−B)/(N−1) · Σ₁ / B as without
+//    replacement; batches of one epoch are disjoint. B = N gives every sample every step (GD).
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sgdsde/core/errors.hpp"
+#include "sgdsde/core/rng.hpp"
+#include "sgdsde/core/types.hpp"
+#include "sgdsde/noise/permutation.hpp"
+
+namespace sgdsde {
+
+enum class Sampling { with_replacement, without_replacement, shuffled_epochs };
+
+inline const char* to_string(Sampling s) {
+  switch (s) {
+    case Sampling::with_replacement: return "with_replacement";
+    case Sampling::without_replacement: return "without_replacement";
+    case Sampling::shuffled_epochs: return "shuffled_epochs";
+  }
+  return "?";
+}
+
+/// Parses "with_replacement", "without_replacement" or "shuffled_epochs" (InputError otherwise).
+inline Sampling sampling_from_string(std::string_view s) {
+  if (s == "with_replacement") return Sampling::with_replacement;
+  if (s == "without_replacement") return Sampling::without_replacement;
+  if (s == "shuffled_epochs") return Sampling::shuffled_epochs;
+  throw InputError("sampling: '" + std::string(s) +
+                   "' is not one of with_replacement, without_replacement, shuffled_epochs");
+}
+
+/// The factor c with Σ_B = c · Σ₁ / B: 1 with replacement, (N−B)/(N−1) otherwise (0 at B = N; 1 at N = 1).
+inline double batch_noise_factor(Index N, Index B, Sampling mode) {
+  if (mode == Sampling::with_replacement || N == 1) return 1.0;
+  return static_cast<double>(N - B) / static_cast<double>(N - 1);
+}
+
+/// Σ_B = Cov[g_B] from Σ₁ for a sampling mode (THEORY §1).
+inline Mat batch_covariance(const Mat& sigma1, Index N, Index B, Sampling mode) {
+  return (batch_noise_factor(N, B, mode) / static_cast<double>(B)) * sigma1;
+}
+
+class BatchSampler {
+ public:
+  /// Per-thread work space (the hash set of Floyd's algorithm).
+  struct Scratch {
+    std::vector<std::uint32_t> table;
+  };
+
+  BatchSampler(Index num_samples, Index batch_size, Sampling mode, std::uint64_t seed)
+      : N_(num_samples), B_(batch_size), mode_(mode), rng_(seed) {
+    require(N_ >= 1 && N_ <= Index{0xFFFFFFFF},
+            "batch sampler: the number of samples must be in [1, 2^32 - 1]");
+    require(B_ >= 1 && B_ <= N_, "batch sampler: the batch size must be in [1, N]");
+    require(B_ < (Index{1} << 26), "batch sampler: the batch size must be below 2^26");
+    std::size_t t = 1;
+    while (t < 2 * static_cast<std::size_t>(B_)) t <<= 1;
+    table_size_ = t;
+    shift_ = 64;
+    for (std::size_t s = t; s > 1; s >>= 1) --shift_;
+  }
+
+  [[nodiscard]] Index num_samples() const { return N_; }
+  [[nodiscard]] Index batch_size() const { return B_; }
+  [[nodiscard]] Sampling mode() const { return mode_; }
+  [[nodiscard]] std::uint64_t seed() const { return rng_.seed(); }
+  /// Steps per epoch of shuffled_epochs: floor(N / B).
+  [[nodiscard]] Index steps_per_epoch() const { return N_ / B_; }
+  [[nodiscard]] bool is_full_batch() const { return B_ == N_ && mode_ != Sampling::with_replacement; }
+
+  [[nodiscard]] Scratch make_scratch() const {
+    Scratch s;
+    if (mode_ == Sampling::without_replacement) s.table.assign(table_size_, empty);
+    return s;
+  }
+
+  /// The batch of `particle` at step k into out (size B).
+  void sample(std::uint32_t particle, long k, std::span<Index> out, Scratch& scratch) const {
+    if (is_full_batch()) {
+      for (Index b = 0; b < B_; ++b) out[static_cast<std::size_t>(b)] = b;
+      return;
+    }
+    const auto step = static_cast<std::uint64_t>(k);
+    const auto n32 = static_cast<std::uint32_t>(N_);
+    switch (mode_) {
+      case Sampling::with_replacement: {
+        Words4 w{};
+        for (Index b = 0; b < B_; ++b) {
+          if (b % 4 == 0)
+            w = rng_.bits(particle, step,
+                          CounterRng::slot(Purpose::batch, static_cast<std::uint32_t>(b / 4)));
+          out[static_cast<std::size_t>(b)] = CounterRng::below(w[static_cast<std::size_t>(b % 4)], n32);
+        }
+        return;
+      }
+      case Sampling::without_replacement: {
+        std::uint32_t* table = scratch.table.data();
+        std::fill(table, table + table_size_, empty);
+        Words4 w{};
+        for (Index b = 0; b < B_; ++b) {
+          if (b % 4 == 0)
+            w = rng_.bits(particle, step,
+                          CounterRng::slot(Purpose::batch, static_cast<std::uint32_t>(b / 4)));
+          const auto j = static_cast<std::uint32_t>(N_ - B_ + b);
+          const std::uint32_t t = CounterRng::below(w[static_cast<std::size_t>(b % 4)], j + 1);
+          std::uint32_t chosen = t;
+          if (!insert(table, t)) {
+            chosen = j;  // j is new: every earlier draw was ≤ j − 1
+            static_cast<void>(insert(table, j));
+          }
+          out[static_cast<std::size_t>(b)] = chosen;
+        }
+        return;
+      }
+      case Sampling::shuffled_epochs: {
+        const Index per_epoch = steps_per_epoch();
+        const auto epoch = static_cast<std::uint64_t>(k / per_epoch);
+        const Index position = (k % per_epoch) * B_;
+        const FeistelPermutation pi = epoch_permutation(particle, epoch);
+        for (Index b = 0; b < B_; ++b)
+          out[static_cast<std::size_t>(b)] = static_cast<Index>(pi(static_cast<std::uint64_t>(position + b)));
+        return;
+      }
+    }
+  }
+
+  /// The permutation of epoch e for a particle (shuffled_epochs).
+  [[nodiscard]] FeistelPermutation epoch_permutation(std::uint32_t particle, std::uint64_t epoch) const {
+    FeistelPermutation::Keys keys{};
+    const Words4 a = rng_.bits(particle, epoch, CounterRng::slot(Purpose::batch, 0xFFFF00u));
+    const Words4 b = rng_.bits(particle, epoch, CounterRng::slot(Purpose::batch, 0xFFFF01u));
+    keys = {a[0], a[1], a[2], a[3], b[0], b[1]};
+    return FeistelPermutation(static_cast<std::uint64_t>(N_), keys);
+  }
+
+ private:
+  static constexpr std::uint32_t empty = 0xFFFFFFFFu;
+
+  /// Inserts v into the hash set; false if it was already there.
+  [[nodiscard]] bool insert(std::uint32_t* table, std::uint32_t v) const {
+    const std::size_t mask = table_size_ - 1;
+    std::size_t h = static_cast<std::size_t>((std::uint64_t{v} * 0x9E3779B97F4A7C15ull) >> shift_) & mask;
+    while (table[h] != empty) {
+      if (table[h] == v) return false;
+      h = (h + 1) & mask;
+    }
+    table[h] = v;
+    return true;
+  }
+
+  Index N_, B_;
+  Sampling mode_;
+  CounterRng rng_;
+  std::size_t table_size_ = 1;
+  int shift_ = 64;
+};
+
+}  // namespace sgdsde

@@ -1,0 +1,146 @@
+#pragma once
+// Minibatch SGD (THEORY §1, §7) run exactly as a practitioner runs it: at step k each run samples
+// a batch of B indices, averages those B per-sample gradients, and hands the mean to the optimizer
+// with learning rate η_k from the schedule.
+//
+//  - SgdEnsemble<F, O, S>: the EnsembleModel (ensemble/model.hpp) of M independent runs, driven by
+//    run_ensemble(model, x, opts, observers…). Per-particle optimizer moments are structure-of-arrays
+//    rows of a (n_moments·d) × M array owned by the model (row m·d + j = moment m of coordinate j).
+//    The batch of particle p at step k is a pure function of (seed, p, k) (BatchSampler), so the
+//    ensemble is bitwise identical for any thread count, and particle p is bitwise the single run
+//    run_sgd(…, particle = p). Per particle-step cost: O(B·d) plus one landscape gradient; no allocation.
+//  - run_sgd / sgd_trajectory: one run, for tests and plots.
+// time(k) = Σ_{j<k} η_j (the SDE time of step k).
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "sgdsde/core/errors.hpp"
+#include "sgdsde/core/types.hpp"
+#include "sgdsde/ensemble/model.hpp"
+#include "sgdsde/noise/finite_sum.hpp"
+#include "sgdsde/noise/sampling.hpp"
+#include "sgdsde/optim/schedule/schedule.hpp"
+#include "sgdsde/optim/update/optimizer.hpp"
+
+namespace sgdsde {
+
+template <FiniteSum F, Optimizer O, Schedule S>
+class SgdEnsemble {
+ public:
+  static constexpr int n_moments = O::n_moments;
+
+  struct Scratch {
+    Vec x, g;
+    std::vector<Index> batch;
+    BatchSampler::Scratch sampler;
+  };
+
+  SgdEnsemble(F problem, O optimizer, S schedule, Index batch_size, Sampling sampling, std::uint64_t seed)
+      : problem_(std::move(problem)),
+        optimizer_(std::move(optimizer)),
+        schedule_(std::move(schedule)),
+        sampler_(problem_.num_samples(), batch_size, sampling, seed) {}
+
+  [[nodiscard]] Index dim() const { return problem_.dim(); }
+  [[nodiscard]] Index batch_size() const { return sampler_.batch_size(); }
+
+  /// Zeroes the optimizer moments of M particles (a fresh run).
+  void prepare(Index M) {
+    require(M >= 0 && M <= Index{0xFFFFFFFF}, "sgd ensemble: at most 2^32 - 1 particles");
+    state_ = Ensemble::Zero(static_cast<Index>(n_moments) * dim(), M);
+  }
+
+  [[nodiscard]] Scratch make_scratch(Index /*block*/) const {
+    Scratch s;
+    s.x = Vec::Zero(dim());
+    s.g = Vec::Zero(dim());
+    s.batch.assign(static_cast<std::size_t>(batch_size()), 0);
+    s.sampler = sampler_.make_scratch();
+    return s;
+  }
+
+  /// Particles [first, first + count) from step k to k + 1.
+  void step(Ensemble& x, Index first, Index count, long k, Scratch& s) {
+    const Index d = dim();
+    const double lr = schedule_(k);
+    const long t = k + 1;
+    std::array<double, static_cast<std::size_t>(n_moments)> m{};
+    const std::span<Index> batch(s.batch);
+    for (Index p = first; p < first + count; ++p) {
+      sampler_.sample(static_cast<std::uint32_t>(p), k, batch, s.sampler);
+      for (Index j = 0; j < d; ++j) s.x[j] = x(j, p);
+      problem_.batch_gradient(s.x, std::span<const Index>(batch), s.g);
+      for (Index j = 0; j < d; ++j) {
+        for (int q = 0; q < n_moments; ++q) m[static_cast<std::size_t>(q)] = state_(q * d + j, p);
+        optimizer_.update(x(j, p), s.g[j], m, lr, t);
+        for (int q = 0; q < n_moments; ++q) state_(q * d + j, p) = m[static_cast<std::size_t>(q)];
+      }
+    }
+  }
+
+  /// t_k = Σ_{j<k} η_j: from the precomputed clock when k is within it, else sde_time().
+  [[nodiscard]] double time(long k) const {
+    if (k <= clock_.n_steps()) return clock_.time(k);
+    return sde_time(schedule_, k);
+  }
+  /// Precomputes t_0 … t_n (O(1) time(k) afterwards).
+  void precompute_time(long n_steps) { clock_ = ScheduleClock(schedule_, n_steps); }
+  [[nodiscard]] double learning_rate(long k) const { return schedule_(k); }
+
+  [[nodiscard]] const F& problem() const { return problem_; }
+  [[nodiscard]] const O& optimizer() const { return optimizer_; }
+  [[nodiscard]] const S& schedule() const { return schedule_; }
+  [[nodiscard]] const BatchSampler& sampler() const { return sampler_; }
+  /// The optimizer moments, (n_moments·d) × M: row q·d + j is moment q of coordinate j.
+  [[nodiscard]] const Ensemble& optimizer_state() const { return state_; }
+
+ private:
+  F problem_;
+  O optimizer_;
+  S schedule_;
+  BatchSampler sampler_;
+  Ensemble state_;
+  ScheduleClock clock_{};
+};
+
+/// One SGD run of n_steps steps from x0 with the batches of `particle` (so it reproduces that
+/// particle of an SgdEnsemble with the same sampler bit for bit). `observe(k, x)` is called for
+/// k = 0 (initial state) and after every step k = 1 … n_steps. Returns the final state.
+template <FiniteSum F, Optimizer O, Schedule S, class Observe>
+Vec run_sgd(const F& problem, const O& optimizer, const S& schedule, const BatchSampler& sampler, Vec x,
+            long n_steps, std::uint32_t particle, Observe&& observe) {
+  require(x.size() == problem.dim(), "run_sgd: x0 has the wrong dimension");
+  require(sampler.num_samples() == problem.num_samples(), "run_sgd: sampler and problem differ in N");
+  auto state = optimizer.make_state(problem.dim());
+  auto scratch = sampler.make_scratch();
+  std::vector<Index> batch(static_cast<std::size_t>(sampler.batch_size()));
+  Vec g(problem.dim());
+  observe(0L, static_cast<const Vec&>(x));
+  for (long k = 0; k < n_steps; ++k) {
+    sampler.sample(particle, k, std::span<Index>(batch), scratch);
+    problem.batch_gradient(x, std::span<const Index>(batch), g);
+    optimizer.apply(state, x, g, schedule(k));
+    observe(k + 1, static_cast<const Vec&>(x));
+  }
+  return x;
+}
+
+template <FiniteSum F, Optimizer O, Schedule S>
+Vec run_sgd(const F& problem, const O& optimizer, const S& schedule, const BatchSampler& sampler, Vec x,
+            long n_steps, std::uint32_t particle = 0) {
+  return run_sgd(problem, optimizer, schedule, sampler, std::move(x), n_steps, particle,
+                 [](long, const Vec&) {});
+}
+
+/// The whole trajectory of one run: d × (n_steps + 1), column k = θ_k.
+template <FiniteSum F, Optimizer O, Schedule S>
+Mat sgd_trajectory(const F& problem, const O& optimizer, const S& schedule, const BatchSampler& sampler,
+                   const Vec& x0, long n_steps, std::uint32_t particle = 0) {
+  Mat traj(problem.dim(), n_steps + 1);
+  run_sgd(problem, optimizer, schedule, sampler, x0, n_steps, particle,
+          [&](long k, const Vec& x) { traj.col(k) = x; });
+  return traj;
+}
+
+}  // namespace sgdsde

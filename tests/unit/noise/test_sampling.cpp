@@ -1,0 +1,105 @@
+// Minibatch sampling: indices in range, distinct without replacement, shuffled epochs are
+// disjoint batches of a permutation, pure functions of (seed, particle, step), the Feistel
+// permutation is a bijection, and the Σ_B factor.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "sgdsde/noise/sampling.hpp"
+
+using namespace sgdsde;
+
+TEST_CASE("Feistel permutation is a bijection of [0, N)") {
+  for (const std::uint64_t n : {1ull, 2ull, 3ull, 10ull, 64ull, 65ull, 1000ull, 4097ull}) {
+    const FeistelPermutation pi(n, {1u, 2u, 3u, 4u, 5u, 6u});
+    std::vector<int> seen(n, 0);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const auto v = pi(i);
+      REQUIRE(v < n);
+      ++seen[v];
+    }
+    CHECK(std::all_of(seen.begin(), seen.end(), [](int c) { return c == 1; }));
+  }
+  // Different keys give different orders.
+  const FeistelPermutation a(1000, {1u, 2u, 3u, 4u, 5u, 6u}), b(1000, {1u, 2u, 3u, 4u, 5u, 7u});
+  int same = 0;
+  for (std::uint64_t i = 0; i < 1000; ++i) same += a(i) == b(i);
+  CHECK(same < 20);
+}
+
+TEST_CASE("batch sampler: each mode") {
+  const Index N = 37, B = 5;
+  for (const Sampling mode :
+       {Sampling::with_replacement, Sampling::without_replacement, Sampling::shuffled_epochs}) {
+    CAPTURE(to_string(mode));
+    const BatchSampler s(N, B, mode, 99);
+    auto scratch = s.make_scratch();
+    std::vector<Index> b(B), b2(B);
+    for (long k = 0; k < 200; ++k) {
+      s.sample(3, k, b, scratch);
+      for (const Index i : b) CHECK((i >= 0 && i < N));
+      if (mode != Sampling::with_replacement)
+        CHECK(std::set<Index>(b.begin(), b.end()).size() == static_cast<std::size_t>(B));
+      // Pure function of (seed, particle, step).
+      auto scratch2 = s.make_scratch();
+      s.sample(3, k, b2, scratch2);
+      CHECK(b == b2);
+    }
+    // Another particle, another batch.
+    s.sample(3, 0, b, scratch);
+    s.sample(4, 0, b2, scratch);
+    CHECK(b != b2);
+    CHECK(sampling_from_string(to_string(mode)) == mode);
+  }
+  CHECK_THROWS_AS(sampling_from_string("sometimes"), InputError);
+  CHECK_THROWS_AS(BatchSampler(10, 11, Sampling::with_replacement, 1), InputError);
+}
+
+TEST_CASE("shuffled epochs: disjoint batches, N mod B dropped, a new order every epoch") {
+  const Index N = 23, B = 4;  // 5 steps per epoch, 3 samples dropped each epoch
+  const BatchSampler s(N, B, Sampling::shuffled_epochs, 5);
+  CHECK(s.steps_per_epoch() == 5);
+  auto scratch = s.make_scratch();
+  std::vector<Index> b(B);
+  std::vector<std::vector<Index>> epochs(3);
+  for (long k = 0; k < 15; ++k) {
+    s.sample(0, k, b, scratch);
+    auto& e = epochs[static_cast<std::size_t>(k / 5)];
+    e.insert(e.end(), b.begin(), b.end());
+  }
+  for (const auto& e : epochs) CHECK(std::set<Index>(e.begin(), e.end()).size() == 20u);
+  CHECK(epochs[0] != epochs[1]);
+  // The visited order is the epoch permutation's first 20 positions.
+  const auto pi = s.epoch_permutation(0, 1);
+  for (std::size_t i = 0; i < 20; ++i) CHECK(epochs[1][i] == static_cast<Index>(pi(i)));
+}
+
+TEST_CASE("full batch without replacement is [0, N); Floyd covers everything at B = N - 1") {
+  const BatchSampler s(12, 12, Sampling::without_replacement, 1);
+  auto scratch = s.make_scratch();
+  std::vector<Index> b(12);
+  s.sample(7, 3, b, scratch);
+  for (Index i = 0; i < 12; ++i) CHECK(b[static_cast<std::size_t>(i)] == i);
+  const BatchSampler t(12, 11, Sampling::without_replacement, 1);
+  auto scratch2 = t.make_scratch();
+  std::vector<int> count(12, 0);
+  std::vector<Index> c(11);
+  for (long k = 0; k < 1200; ++k) {
+    t.sample(0, k, c, scratch2);
+    for (const Index i : c) ++count[static_cast<std::size_t>(i)];
+  }
+  // Each index is left out with probability 1/12: about 100 times of 1200 (sd ≈ 9.6).
+  for (const int n : count) CHECK(std::abs(1200 - n - 100) < 50);
+}
+
+TEST_CASE("Sigma_B factor") {
+  CHECK(batch_noise_factor(100, 10, Sampling::with_replacement) == 1.0);
+  CHECK(batch_noise_factor(100, 10, Sampling::without_replacement) == doctest::Approx(90.0 / 99.0));
+  CHECK(batch_noise_factor(100, 10, Sampling::shuffled_epochs) == doctest::Approx(90.0 / 99.0));
+  CHECK(batch_noise_factor(100, 100, Sampling::without_replacement) == 0.0);
+  const Mat S = Mat::Identity(2, 2);
+  CHECK(batch_covariance(S, 100, 10, Sampling::without_replacement)(0, 0) ==
+        doctest::Approx(90.0 / 99.0 / 10.0));
+}
