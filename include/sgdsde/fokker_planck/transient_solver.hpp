@@ -1,0 +1,182 @@
+#pragma once
+// Time stepping of dp/dt = A(t) p (FokkerPlanck<Dim>) with a sparse LU of I − c A factorised once
+// per (c, time factor s) and reused for every step; a time-dependent D (temperature schedule)
+// re-assembles and re-factorises only when s(t) changes. Time is t₀ + k·dt, never accumulated.
+//   implicit_euler   (I − dt A₊) p' = p                                   order 1, L-stable, p ≥ 0 (SG)
+//   crank_nicolson   (I − dt/2 A₊) p' = (I + dt/2 A) p                    order 2, A-stable, not monotone
+//   tr_bdf2          TR to t + γ dt, then BDF2 (γ = 2 − √2, one matrix)   order 2, L-stable, not monotone
+// Every scheme conserves the mass exactly (the columns of A sum to zero) up to round-off.
+#include <cmath>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sgdsde/core/errors.hpp"
+#include "sgdsde/fokker_planck/fokker_planck.hpp"
+
+namespace sgdsde::fp {
+
+enum class Scheme { implicit_euler, crank_nicolson, tr_bdf2 };
+
+inline const char* to_string(Scheme s) {
+  switch (s) {
+    case Scheme::implicit_euler: return "implicit_euler";
+    case Scheme::crank_nicolson: return "crank_nicolson";
+    case Scheme::tr_bdf2: return "tr_bdf2";
+  }
+  return "?";
+}
+
+template <int Dim>
+class TransientSolver {
+ public:
+  /// Starts from p0 at time p0.time() with step dt > 0. The problem must outlive the solver.
+  TransientSolver(const FokkerPlanck<Dim>& problem, const Density<Dim>& p0, double dt,
+                  Scheme scheme = Scheme::implicit_euler)
+      : fp_(problem), p_(problem.density(p0.values(), p0.time())), scheme_(scheme) {
+    require(p0.grid().size() == problem.grid().size(), "fokker_planck transient: p0 lives on another grid");
+    set_dt(dt);
+  }
+
+  [[nodiscard]] const Density<Dim>& density() const { return p_; }
+  [[nodiscard]] double time() const { return p_.time(); }
+  [[nodiscard]] double dt() const { return dt_; }
+  [[nodiscard]] Scheme scheme() const { return scheme_; }
+  /// Number of LU factorisations so far (tests check the reuse).
+  [[nodiscard]] long factorisations() const { return factorisations_; }
+  [[nodiscard]] long steps() const { return steps_total_; }
+
+  /// Changes the step; the time grid restarts at the current time.
+  void set_dt(double dt) {
+    require(std::isfinite(dt) && dt > 0.0, "fokker_planck transient: dt must be > 0");
+    if (dt == dt_) return;
+    t0_ = p_.time();
+    k_ = 0;
+    dt_ = dt;
+  }
+
+  /// One step of the current dt.
+  void step() {
+    const double t = time_at(k_), t1 = time_at(k_ + 1);
+    Vec& p = p_.values();
+    switch (scheme_) {
+      case Scheme::implicit_euler: {
+        lhs(dt_, factor(t1)).solve(p, next_);
+        break;
+      }
+      case Scheme::crank_nicolson: {
+        rhs_.noalias() = matrix(factor(t)) * p;
+        rhs_ = p + 0.5 * dt_ * rhs_;
+        lhs(0.5 * dt_, factor(t1)).solve(rhs_, next_);
+        break;
+      }
+      case Scheme::tr_bdf2: {
+        const double g = 2.0 - std::sqrt(2.0);
+        const double c = 0.5 * g * dt_;  // = (1 − γ)/(2 − γ) dt: one matrix for both stages
+        rhs_.noalias() = matrix(factor(t)) * p;
+        rhs_ = p + c * rhs_;
+        lhs(c, factor(t0_ + (static_cast<double>(k_) + g) * dt_)).solve(rhs_, stage_);
+        const double w = 1.0 / (g * (2.0 - g));
+        rhs_ = w * stage_ - (w * (1.0 - g) * (1.0 - g)) * p;
+        lhs(c, factor(t1)).solve(rhs_, next_);
+        break;
+      }
+    }
+    p.swap(next_);
+    ++k_;
+    ++steps_total_;
+    p_.set_time(t1);
+  }
+  /// One step of size dt (re-factorises when dt changes).
+  void step(double dt) {
+    set_dt(dt);
+    step();
+  }
+
+  /// Steps until time t, which must lie on the step grid t₀ + k dt (k ≥ current k).
+  void advance_to(double t) {
+    advance_to(t, [](const Density<Dim>&) {});
+  }
+  /// The same, calling observer(density()) after every step.
+  template <class Observer>
+  void advance_to(double t, Observer&& observer) {
+    const long target = step_index(t);
+    while (k_ < target) {
+      step();
+      observer(static_cast<const Density<Dim>&>(p_));
+    }
+  }
+  /// Calls observer(density()) at each requested time (increasing, on the step grid; the current
+  /// time included if requested).
+  template <class Observer>
+  void integrate_times(const std::vector<double>& times, Observer&& observer) {
+    for (const double t : times) {
+      advance_to(t);
+      observer(static_cast<const Density<Dim>&>(p_));
+    }
+  }
+
+ private:
+  struct Factorised {
+    double c = 0.0, s = 0.0;
+    long last_use = 0;
+    std::unique_ptr<GridLU<Dim>> lu;
+  };
+
+  [[nodiscard]] double time_at(long k) const { return t0_ + static_cast<double>(k) * dt_; }
+  [[nodiscard]] double factor(double t) const {
+    return fp_.diffusion().time_dependent() ? fp_.diffusion().factor(t) : 1.0;
+  }
+  long step_index(double t) const {
+    const double x = (t - t0_) / dt_;
+    const long k = std::lround(x);
+    require(std::abs(x - static_cast<double>(k)) <= 1e-9 * std::max(1.0, std::abs(x)),
+            "fokker_planck transient: t = " + std::to_string(t) + " is not on the step grid t0 + k dt");
+    require(k >= k_, "fokker_planck transient: t = " + std::to_string(t) + " lies in the past");
+    return k;
+  }
+
+  /// A(s), cached for the last two factors.
+  const SpMat& matrix(double s) {
+    for (auto& m : matrices_)
+      if (m.first == s) return m.second;
+    if (matrices_.size() == 2) matrices_.erase(matrices_.begin());
+    matrices_.emplace_back(s, fp_.generator().assemble(s));
+    return matrices_.back().second;
+  }
+  /// The factorised I − c A(s); the two most recent are kept (a pattern's analysis is reused).
+  GridLU<Dim>& lhs(double c, double s) {
+    ++use_;
+    for (auto& f : factors_)
+      if (f.lu && f.c == c && f.s == s) {
+        f.last_use = use_;
+        return *f.lu;
+      }
+    Factorised* slot = &factors_[0];
+    for (auto& f : factors_)
+      if (!f.lu || f.last_use < slot->last_use) slot = &f;
+    if (!slot->lu) slot->lu = std::make_unique<GridLU<Dim>>(fp_.grid(), fp_.positivity_preserving());
+    const SpMat& A = matrix(s);
+    SpMat I(A.rows(), A.cols());
+    I.setIdentity();
+    const SpMat M = I - c * A;
+    slot->lu->factorize(M);
+    slot->c = c;
+    slot->s = s;
+    slot->last_use = use_;
+    ++factorisations_;
+    return *slot->lu;
+  }
+
+  const FokkerPlanck<Dim>& fp_;
+  Density<Dim> p_;
+  Scheme scheme_;
+  double dt_ = 0.0, t0_ = 0.0;
+  long k_ = 0, steps_total_ = 0, factorisations_ = 0, use_ = 0;
+  std::vector<std::pair<double, SpMat>> matrices_;
+  std::array<Factorised, 2> factors_;
+  Vec next_, rhs_, stage_;
+};
+
+}  // namespace sgdsde::fp
