@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numbers>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sgdsde/core/errors.hpp"
@@ -17,6 +18,8 @@ namespace sgdsde {
 
 class DoubleWell {
  public:
+  static constexpr std::string_view config_name = "double_well";
+
   explicit DoubleWell(double tilt = 0.0) : tilt_(tilt) {
     require(std::isfinite(tilt) && std::abs(tilt) < 8.0 / (3.0 * std::sqrt(3.0)),
             "double_well: |tilt| must be below 8/(3*sqrt(3)) ~ 1.5396 so that both wells exist");
@@ -44,13 +47,18 @@ class DoubleWell {
   [[nodiscard]] std::vector<CriticalPoint> critical_points() const {
     // 4w³ − 4w + c = 0  ⇔  w³ − w + c/4 = 0: three real roots w_j = (2/√3) cos(φ/3 − 2πj/3),
     // cos φ = −(c/4)·(3√3/2).
+    // Untilted: exactly −1, 0, 1. Tilted: each trigonometric root polished by one Newton step.
     const double phi = std::acos(-(tilt_ / 4.0) * 1.5 * std::sqrt(3.0));
     std::vector<CriticalPoint> pts;
     for (int j = 0; j < 3; ++j) {
       Vec w(1);
-      w[0] = 2.0 / std::sqrt(3.0) * std::cos(phi / 3.0 - 2.0 * std::numbers::pi * j / 3.0);
-      pts.push_back({w, second1(w[0]) > 0 ? CriticalKind::minimum : CriticalKind::maximum,
-                     value1(w[0])});
+      if (tilt_ == 0.0) {
+        w[0] = static_cast<double>(1 - j);
+      } else {
+        w[0] = 2.0 / std::sqrt(3.0) * std::cos(phi / 3.0 - 2.0 * std::numbers::pi * j / 3.0);
+        w[0] -= derivative1(w[0]) / second1(w[0]);
+      }
+      pts.push_back({w, second1(w[0]) > 0 ? CriticalKind::minimum : CriticalKind::maximum, value1(w[0])});
     }
     std::sort(pts.begin(), pts.end(),
               [](const CriticalPoint& a, const CriticalPoint& b) { return a.location[0] < b.location[0]; });

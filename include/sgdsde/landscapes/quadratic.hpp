@@ -1,0 +1,119 @@
+#pragma once
+// Quadratic landscape L(θ) = ½ (θ − θ*)ᵀ H (θ − θ*) with H symmetric positive definite, any
+// dimension (THEORY §3 Ornstein–Uhlenbeck, §4 Mandt–Hoffman–Blei). One critical point: the
+// minimum θ*, of value 0. A diagonal H is detected and used for O(d) gradients.
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+
+#include "sgdsde/core/errors.hpp"
+#include "sgdsde/landscapes/landscape.hpp"
+
+namespace sgdsde {
+
+class Quadratic {
+ public:
+  static constexpr std::string_view config_name = "quadratic";
+
+  /// H must be square, finite, symmetric (to 1e-12 relative) and positive definite; centre θ*
+  /// must have matching size. Throws InputError otherwise.
+  Quadratic(const Mat& H, const Vec& centre) : H_(H), centre_(centre) {
+    require(H.rows() >= 1 && H.rows() == H.cols(), "quadratic: H must be a non-empty square matrix");
+    require(centre.size() == H.rows(), "quadratic: centre and H have different dimensions");
+    require(H.allFinite() && centre.allFinite(), "quadratic: H and centre must be finite");
+    const double scale = H.cwiseAbs().maxCoeff();
+    require((H - H.transpose()).cwiseAbs().maxCoeff() <= 1e-12 * scale, "quadratic: H must be symmetric");
+    H_ = 0.5 * (H + H.transpose());
+    eigenvalues_ = Eigen::SelfAdjointEigenSolver<Mat>(H_, Eigen::EigenvaluesOnly).eigenvalues();
+    if (!(eigenvalues_[0] > 0.0)) {
+      std::ostringstream msg;
+      msg << "quadratic: H must be positive definite (smallest eigenvalue " << eigenvalues_[0] << ")";
+      throw InputError(msg.str());
+    }
+    diagonal_ = H_.isDiagonal(0.0);
+    h_ = H_.diagonal();
+    Hc_ = H_ * centre_;
+    const Vec sd = H_.llt().solve(Mat::Identity(dim(), dim())).diagonal().cwiseSqrt();
+    box_ = {centre_ - 3.0 * sd, centre_ + 3.0 * sd};
+  }
+  /// Centred at the origin.
+  explicit Quadratic(const Mat& H) : Quadratic(H, Vec::Zero(H.rows())) {}
+  /// H = diag(h) (all h_j > 0).
+  static Quadratic diagonal(const Vec& h, const Vec& centre) {
+    return Quadratic(Mat(h.asDiagonal()), centre);
+  }
+  static Quadratic diagonal(const Vec& h) { return diagonal(h, Vec::Zero(h.size())); }
+  /// H = h I in dimension d.
+  static Quadratic isotropic(Index d, double h) { return diagonal(Vec::Constant(d, h)); }
+
+  [[nodiscard]] Index dim() const { return H_.rows(); }
+  [[nodiscard]] std::string name() const { return std::string(config_name); }
+  [[nodiscard]] const Mat& curvature() const { return H_; }
+  [[nodiscard]] const Vec& centre() const { return centre_; }
+  /// Eigenvalues of H, ascending.
+  [[nodiscard]] const Vec& eigenvalues() const { return eigenvalues_; }
+  [[nodiscard]] bool is_diagonal() const { return diagonal_; }
+
+  [[nodiscard]] double value(const Vec& x) const {
+    double v = 0.0;
+    for (Index j = 0; j < dim(); ++j) {
+      const double rj = x[j] - centre_[j];
+      if (diagonal_) {
+        v += h_[j] * rj * rj;
+        continue;
+      }
+      double s = 0.0;
+      for (Index i = 0; i < dim(); ++i) s += H_(i, j) * (x[i] - centre_[i]);
+      v += rj * s;
+    }
+    return 0.5 * v;
+  }
+  void gradient(const Vec& x, Vec& g) const {
+    if (diagonal_) {
+      g = h_.cwiseProduct(x - centre_);
+    } else {
+      g.resize(dim());
+      g.noalias() = H_ * x;
+      g -= Hc_;
+    }
+  }
+  void hessian(const Vec& /*x*/, Mat& H) const { H = H_; }
+  /// H v (the Hessian is constant).
+  void hessian_vector_product(const Vec& /*x*/, const Vec& v, Vec& Hv) const {
+    Hv.resize(dim());
+    Hv.noalias() = H_ * v;
+  }
+
+  // Scalar forms for the particle loops (only for dim() == 1, resp. dim() == 2).
+  [[nodiscard]] double value1(double w) const { return 0.5 * H_(0, 0) * (w - centre_[0]) * (w - centre_[0]); }
+  [[nodiscard]] double derivative1(double w) const { return H_(0, 0) * (w - centre_[0]); }
+  [[nodiscard]] double second1(double /*w*/) const { return H_(0, 0); }
+  void gradient2(double x, double y, double& gx, double& gy) const {
+    const double rx = x - centre_[0], ry = y - centre_[1];
+    gx = H_(0, 0) * rx + H_(0, 1) * ry;
+    gy = H_(1, 0) * rx + H_(1, 1) * ry;
+  }
+
+  /// θ* ± 3 sqrt((H⁻¹)_jj): three marginal standard deviations of the Gibbs density at T = 1.
+  [[nodiscard]] Box box() const { return box_; }
+  [[nodiscard]] std::vector<CriticalPoint> critical_points() const {
+    return {{centre_, CriticalKind::minimum, 0.0}};
+  }
+
+ private:
+  Mat H_;
+  Vec centre_;
+  Vec eigenvalues_;
+  Vec h_;
+  Vec Hc_;  // H θ*
+  Box box_;
+  bool diagonal_ = false;
+};
+
+}  // namespace sgdsde
