@@ -7,6 +7,7 @@
 // mean among passed particles is then biased low (E[τ | τ ≤ t_max] ≤ E τ); `restricted_mean`,
 // the mean of min(τ, t_max) over all particles, is another lower bound of E τ. Both are exact
 // estimates of E τ only when `censored == 0`.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>

@@ -2,6 +2,7 @@
 // than the unit suite: tens of millions of Gaussian draws.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 

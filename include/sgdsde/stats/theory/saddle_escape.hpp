@@ -20,6 +20,7 @@
 //
 // Gradient descent from y0 = δ > 0: τ = (1/λ) ln(y_e/δ); steps ⌈ln(y_e/δ)/ln(1+ηλ)⌉ (exact for the
 // linear map). From δ = 0 it never escapes.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
