@@ -1,0 +1,22 @@
+#pragma once
+// Passive<O>: forwards begin/observe/end to an observer but hides its all_passed(), so that
+// RunOptions::stop_when_all_passed does not stop a block on its account. Use it for a secondary
+// first-passage target (e.g. the saddle) reached before the primary one (the other minimum): the
+// run then stops when the primary target has been reached by every particle of the block.
+#include "sgdsde/ensemble/observer.hpp"
+
+namespace sgdsde {
+
+template <class O>
+class Passive {
+ public:
+  explicit Passive(O& inner) : inner_(&inner) {}
+  void begin(const ObserverContext& c) { inner_->begin(c); }
+  void observe(const Ensemble& x, const BlockView& v, long k) { inner_->observe(x, v, k); }
+  void end() { inner_->end(); }
+
+ private:
+  O* inner_;
+};
+
+}  // namespace sgdsde

@@ -1,0 +1,81 @@
+// Smoke tests of saddle_escape and kramers_rate: the quick profile runs, its file is valid
+// (provenance attributes, first-passage groups) and its headline checks passed.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sgdsde/io/results_reader.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+const fs::path kBin = fs::path(SGDSDE_BINARY_DIR) / "bin";
+const fs::path kOut = fs::path(SGDSDE_BINARY_DIR) / "results-quick";
+
+fs::path run_quick(const std::string& name) {
+  fs::create_directories(kOut);
+  const fs::path out = kOut / (name + ".h5");
+  std::string cmd("'");
+  cmd.append((kBin / name).string()).append("' --profile quick --threads 2 --quiet --out '");
+  cmd.append(out.string()).append("' > '").append((kOut / (name + ".log")).string()).append("' 2>&1");
+  const int rc = std::system(cmd.c_str());
+  REQUIRE(rc == 0);
+  REQUIRE(fs::exists(out));
+  return out;
+}
+
+void require_provenance(const sgdsde::io::ResultsReader& r, const std::string& name) {
+  for (const char* a : {"experiment", "config_toml", "seed", "code_version", "compiler", "wall_seconds",
+                        "threads", "profile"})
+    CHECK_MESSAGE(r.has_attribute("/", a), a);
+  CHECK(r.attribute_string("/", "experiment") == name);
+  CHECK(r.attribute_string("/", "profile") == "quick");
+}
+
+/// Every check whose name contains one of `needles` exists and passed; returns how many matched.
+int require_passed(const std::vector<sgdsde::io::CheckRow>& rows, const std::vector<std::string>& needles) {
+  int found = 0;
+  for (const auto& n : needles) {
+    int hits = 0;
+    for (const auto& r : rows)
+      if (r.name.find(n) != std::string::npos) {
+        ++hits;
+        CHECK_MESSAGE(r.passed,
+                      r.name << ": " << r.measured << " vs " << r.predicted << " tol " << r.tolerance);
+      }
+    CHECK_MESSAGE(hits > 0, "no check named like '" << n << "'");
+    found += hits;
+  }
+  return found;
+}
+}  // namespace
+
+TEST_CASE("saddle_escape quick profile: valid file, headline checks pass") {
+  const auto path = run_quick("saddle_escape");
+  const sgdsde::io::ResultsReader r(path);
+  require_provenance(r, "saddle_escape");
+  CHECK(r.exists("/sgd/T0/steps"));
+  CHECK(r.exists("/sde/T0/histogram"));
+  CHECK(r.exists("/gd/steps"));
+  CHECK(r.exists("/theory/mean"));
+  const auto rows = r.read_checks();
+  require_passed(rows, {"headline: SGD E tau within 5%", "GD from delta = 0: escapes", "GD from delta > 0",
+                        "censored", "SGD E tau vs discrete theory", "SDE E tau vs"});
+  for (const auto& row : rows) CHECK_MESSAGE(row.passed, row.name);
+}
+
+TEST_CASE("kramers_rate quick profile: valid file, headline checks pass") {
+  const auto path = run_quick("kramers_rate");
+  const sgdsde::io::ResultsReader r(path);
+  require_provenance(r, "kramers_rate");
+  CHECK(r.exists("/theory/tau_quadrature"));
+  CHECK(r.exists("/sgd/T0/to_minimum/steps"));
+  CHECK(r.exists("/sde/em_small/mean"));
+  const auto rows = r.read_checks();
+  require_passed(rows, {"SGD tau(-1->+1) vs chain MFPT", "EM(dt small) tau(-1->+1) vs continuous quadrature",
+                        "Arrhenius slope", "label noise", "censored", "Kramers"});
+  for (const auto& row : rows) CHECK_MESSAGE(row.passed, row.name);
+}
