@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+"""flat_vs_sharp: flat-basin occupation and escape-time ratio vs eta/B, and the flat/sharp illustration."""
+import numpy as np
+import sgdsde_style as S
+
+args = S.cli(__doc__.splitlines()[0])
+f = S.open_results()
+
+eta = S.need_attr(f, "/sgd", "eta")
+x = np.asarray(S.read(f, "/theory/B_over_eta"))
+eob = np.asarray(S.read(f, "/theory/eta_over_B"))
+order = np.argsort(eob)
+
+# ---- occupation of the flat basin vs eta/B ----------------------------------------------------
+fig, ax = S.figure()
+S.errorbar(ax, eob, S.read(f, "/sgd/flat_occupation"), S.read(f, "/sgd/flat_occupation_se"), "sgd")
+S.errorbar(ax, eob * 1.02, S.read(f, "/sde/flat_occupation"), S.read(f, "/sde/flat_occupation_se"), "sde_em",
+           label="SME SDE (Euler–Maruyama)")
+S.line(ax, eob[order], np.asarray(S.read(f, "/theory/flat_mass_stationary"))[order], "fp",
+       label=r"Fokker–Planck, $p_\infty\propto e^{-\Phi}/D$")
+S.line(ax, eob[order], np.asarray(S.read(f, "/theory/flat_mass_chain"))[order], "theory",
+       linestyle="--", label=r"Gaussian chain at $dt=\eta$")
+S.line(ax, eob[order], np.asarray(S.read(f, "/theory/flat_mass_gibbs_isotropic"))[order], "gibbs",
+       label=r"isotropic Gibbs at $T_{\rm iso}$")
+ax.axhline(S.need_attr(f, "/theory", "gibbs_low_T_flat_mass"), color="0.6", lw=0.6, ls=(0, (1, 2)))
+ax.set_xlabel(S.label["eta_over_B"])
+ax.set_ylabel(S.label["flat_fraction"])
+ax.set_ylim(0.5, 1.0)
+ax.legend(loc="lower left")
+S.save(fig, "flat_vs_sharp_occupation")
+
+# ---- ln(tau_flat / tau_sharp) vs B/eta ----------------------------------------------------------
+def ratio(g):
+    a, ase = np.asarray(S.read(f, g + "/tau_flat")), np.asarray(S.read(f, g + "/tau_flat_se"))
+    b, bse = np.asarray(S.read(f, g + "/tau_sharp")), np.asarray(S.read(f, g + "/tau_sharp_se"))
+    return np.log(a / b), np.hypot(ase / a, bse / b)
+
+fig, ax = S.figure()
+xs = np.sort(x)
+for g, model, lab in (("/sgd", "sgd", "SGD"), ("/sde", "sde_em", "SME SDE"),
+                      ("/isotropic", "gd", r"isotropic noise, $T_{\rm iso}$")):
+    r, rse = ratio(g)
+    S.errorbar(ax, x, r, rse, model, label=lab)
+    a, b = S.need_attr(f, g, "ln_ratio_intercept"), S.need_attr(f, g, "ln_ratio_slope")
+    bse = S.need_attr(f, g, "ln_ratio_slope_se")
+    ax.plot(xs, a + b * xs, color=S.style(model)["color"], lw=0.6, alpha=0.6)
+q = np.log(np.asarray(S.read(f, "/theory/tau_flat_quadrature")) / np.asarray(S.read(f, "/theory/tau_sharp_quadrature")))
+qi = np.log(np.asarray(S.read(f, "/theory/tau_flat_isotropic_quadrature")) /
+            np.asarray(S.read(f, "/theory/tau_sharp_isotropic_quadrature")))
+o = np.argsort(x)
+S.line(ax, x[o], q[o], "fp", label=r"MFPT quadrature, $D=\eta\Sigma_B/2$")
+S.line(ax, x[o], qi[o], "gibbs", label=r"MFPT quadrature, $D=T_{\rm iso}$")
+Hf, Hs = S.need_attr(f, "/theory", "H_flat"), S.need_attr(f, "/theory", "H_sharp")
+ax.axhline(0.5 * np.log(Hs / Hf), color="0.6", lw=0.6, ls=(0, (1, 2)))
+ax.set_xlabel(r"$B/\eta$")
+ax.set_ylabel(r"$\ln(\tau_{\rm flat}/\tau_{\rm sharp})$")
+ax.legend(loc="upper left")
+S.save(fig, "flat_vs_sharp_escape_ratio")
+
+# ---- illustration: L, D(θ), stationary densities and SGD trajectories ---------------------------
+th = np.asarray(S.read(f, "/landscape/theta"))
+L = np.asarray(S.read(f, "/landscape/loss"))
+tr = np.asarray(S.read(f, "/sgd/trajectories"))
+B = S.need_attr(f, "/sgd/trajectories", "batch")
+fig, (a0, a1) = S.figure(ncols=1, nrows=2, aspect=0.5, sharex=True)
+a0.plot(th, L, color="k", lw=1.0, label=r"$L(\theta)$")
+a0.set_ylabel(S.label["loss"])
+a0.set_ylim(-0.05, 3 * S.need_attr(f, "/theory", "barrier_height"))
+a0b = a0.twinx()
+a0b.spines["right"].set_visible(True)
+S.line(a0b, th, S.read(f, "/landscape/p_stationary"), "fp", label=r"$p_\infty\propto e^{-\Phi}/D$")
+S.line(a0b, th, S.read(f, "/landscape/p_gibbs"), "gibbs", label=r"Gibbs, $T_{\rm iso}$")
+a0b.set_ylabel(S.label["p_inf"])
+a0.legend(loc="upper center", fontsize=6)
+a0b.legend(loc="upper right", fontsize=6)
+k = np.arange(tr.shape[1])
+stride = max(1, tr.shape[1] // 4000)
+for p in range(min(2, tr.shape[0])):
+    a1.plot(tr[p, ::stride], k[::stride] * eta, lw=0.4, color=S.CYCLE[p % len(S.CYCLE)], alpha=0.8)
+a1.set_xlabel(S.label["theta"])
+a1.set_ylabel(S.label["t"])
+a1.set_title(f"SGD trajectories, $\\eta={eta:g}$, $B={B}$ (flat minimum at $-1$, sharp at $+1$)", fontsize=7)
+S.save(fig, "illustrations_flat_vs_sharp")
