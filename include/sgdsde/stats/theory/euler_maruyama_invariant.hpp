@@ -44,7 +44,8 @@ inline double normal_mass(double a, double b) {
 /// Stationary cell masses (n = bins · refine cells on [lo, hi], summing to 1) of the EM chain
 /// x' = x − dt L'(x) + sqrt(2 D(x) dt) Z. lp, D: double(double), D > 0.
 template <class LPrime, class Diff>
-Vec euler_maruyama_invariant_cells_1d(const LPrime& lp, const Diff& D, double dt, double lo, double hi, Index n) {
+Vec euler_maruyama_invariant_cells_1d(const LPrime& lp, const Diff& D, double dt, double lo, double hi,
+                                      Index n) {
   require(dt > 0.0 && std::isfinite(dt), "euler_maruyama_invariant: dt must be > 0");
   require(hi > lo && n >= 3, "euler_maruyama_invariant: need lo < hi and n >= 3 cells");
   const double h = (hi - lo) / static_cast<double>(n);
@@ -65,7 +66,8 @@ Vec euler_maruyama_invariant_cells_1d(const LPrime& lp, const Diff& D, double dt
     }
   }
   require(h <= 0.5 * s_min,
-          "euler_maruyama_invariant: cells too coarse for the kernel width (need cell <= sqrt(2 D dt)/2): refine");
+          "euler_maruyama_invariant: cells too coarse for the kernel width (need cell <= sqrt(2 D dt)/2): "
+          "refine");
   // (K − I) p = 0 with the last row replaced by Σ p = 1.
   K.diagonal().array() -= 1.0;
   K.row(n - 1).setOnes();
@@ -83,9 +85,11 @@ Vec euler_maruyama_invariant_cells_1d(const LPrime& lp, const Diff& D, double dt
 /// with in-range histogram counts. Pad whenever the law is not negligible at lo or hi, otherwise the
 /// mass reflected at the solver's edges lands in the end bins.
 template <class LPrime, class Diff>
-Vec euler_maruyama_invariant_bin_probabilities_1d(const LPrime& lp, const Diff& D, double dt, double lo, double hi,
-                                                  Index bins, Index refine = 8, Index pad_bins = 0) {
-  require(bins >= 1 && refine >= 1 && pad_bins >= 0, "euler_maruyama_invariant: need bins, refine >= 1, pad >= 0");
+Vec euler_maruyama_invariant_bin_probabilities_1d(const LPrime& lp, const Diff& D, double dt, double lo,
+                                                  double hi, Index bins, Index refine = 8,
+                                                  Index pad_bins = 0) {
+  require(bins >= 1 && refine >= 1 && pad_bins >= 0,
+          "euler_maruyama_invariant: need bins, refine >= 1, pad >= 0");
   const double w = (hi - lo) / static_cast<double>(bins);
   const double plo = lo - static_cast<double>(pad_bins) * w, phi = hi + static_cast<double>(pad_bins) * w;
   const Vec cells = euler_maruyama_invariant_cells_1d(lp, D, dt, plo, phi, (bins + 2 * pad_bins) * refine);
@@ -100,9 +104,10 @@ Vec euler_maruyama_invariant_bin_probabilities_1d(const LPrime& lp, const Diff& 
 /// deposited on the cells by linear (cloud-in-cell) weights, which adds a variance Δ²/6 per step;
 /// solved like euler_maruyama_invariant_cells_1d. Cost O(n·atoms + n³/3).
 template <class LPrime>
-Vec discrete_noise_chain_invariant_cells_1d(const LPrime& lp, const Vec& noise, double dt, double lo, double hi,
-                                            Index n) {
-  require(dt > 0.0 && hi > lo && n >= 3 && noise.size() >= 1, "discrete_noise_chain_invariant: bad arguments");
+Vec discrete_noise_chain_invariant_cells_1d(const LPrime& lp, const Vec& noise, double dt, double lo,
+                                            double hi, Index n) {
+  require(dt > 0.0 && hi > lo && n >= 3 && noise.size() >= 1,
+          "discrete_noise_chain_invariant: bad arguments");
   const double h = (hi - lo) / static_cast<double>(n), wa = 1.0 / static_cast<double>(noise.size());
   Mat K = Mat::Zero(n, n);
   for (Index j = 0; j < n; ++j) {
@@ -131,15 +136,17 @@ Vec discrete_noise_chain_invariant_cells_1d(const LPrime& lp, const Vec& noise, 
   return p / p.sum();
 }
 
-/// Its bin masses on [lo, hi] (solved on the padded interval, as euler_maruyama_invariant_bin_probabilities_1d).
+/// Its bin masses on [lo, hi] (solved on the padded interval, as
+/// euler_maruyama_invariant_bin_probabilities_1d).
 template <class LPrime>
-Vec discrete_noise_chain_invariant_bin_probabilities_1d(const LPrime& lp, const Vec& noise, double dt, double lo,
-                                                        double hi, Index bins, Index refine = 8, Index pad_bins = 0) {
+Vec discrete_noise_chain_invariant_bin_probabilities_1d(const LPrime& lp, const Vec& noise, double dt,
+                                                        double lo, double hi, Index bins, Index refine = 8,
+                                                        Index pad_bins = 0) {
   require(bins >= 1 && refine >= 1 && pad_bins >= 0, "discrete_noise_chain_invariant: bad bins");
   const double w = (hi - lo) / static_cast<double>(bins);
-  const Vec cells = discrete_noise_chain_invariant_cells_1d(lp, noise, dt, lo - static_cast<double>(pad_bins) * w,
-                                                            hi + static_cast<double>(pad_bins) * w,
-                                                            (bins + 2 * pad_bins) * refine);
+  const Vec cells = discrete_noise_chain_invariant_cells_1d(
+      lp, noise, dt, lo - static_cast<double>(pad_bins) * w, hi + static_cast<double>(pad_bins) * w,
+      (bins + 2 * pad_bins) * refine);
   Vec p(bins);
   for (Index b = 0; b < bins; ++b) p[b] = cells.segment((b + pad_bins) * refine, refine).sum();
   return p;
