@@ -75,7 +75,15 @@ class Quadratic {
     return 0.5 * v;
   }
   void gradient(const Vec& x, Vec& g) const {
-    if (diagonal_) {
+    // d ≤ 2 through the scalar forms, so that the fused particle loops (which call them) agree
+    // bit for bit with per-particle code.
+    if (dim() == 1) {
+      g.resize(1);
+      g[0] = derivative1(x[0]);
+    } else if (dim() == 2) {
+      g.resize(2);
+      gradient2(x[0], x[1], g[0], g[1]);
+    } else if (diagonal_) {
       g = h_.cwiseProduct(x - centre_);
     } else {
       g.resize(dim());

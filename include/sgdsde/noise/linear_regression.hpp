@@ -80,13 +80,11 @@ class LinearRegression {
   void batch_gradient(const Vec& x, std::span<const Index> batch, Vec& g) const {
     const Index d = dim();
     g.setZero(d);
-    const double* a = a_.data();
-    const double* th = x.data();
+    // r_i as in per_sample_gradient (Eigen's vectorised dot: the strict left-to-right sum did not
+    // vectorise and bounded the ensemble at ~2 GFlop/s, docs/benchmarks.md).
     for (const Index i : batch) {
-      const double* ai = a + i * d;
-      double r = -y_[i];
-      for (Index j = 0; j < d; ++j) r += ai[j] * th[j];
-      for (Index j = 0; j < d; ++j) g[j] += r * ai[j];
+      const double r = a_.col(i).dot(x) - y_[i];
+      g.noalias() += r * a_.col(i);
     }
     g /= static_cast<double>(batch.size());
   }

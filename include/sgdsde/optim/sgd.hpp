@@ -9,6 +9,8 @@
 //    The batch of particle p at step k is a pure function of (seed, p, k) (BatchSampler), so the
 //    ensemble is bitwise identical for any thread count, and particle p is bitwise the single run
 //    run_sgd(…, particle = p). Per particle-step cost: O(B·d) plus one landscape gradient; no allocation.
+//    Plain Sgd on AdditiveNoise with 1-D/2-D scalar gradients and batches with replacement takes the
+//    vectorised fused step of optim/sgd_fused.hpp (bitwise the same results; set_fused(false) turns it off).
 //  - run_sgd / sgd_trajectory: one run, for tests and plots.
 // time(k) = Σ_{j<k} η_j (the SDE time of step k).
 #include <cstdint>
@@ -21,6 +23,7 @@
 #include "sgdsde/noise/finite_sum.hpp"
 #include "sgdsde/noise/sampling.hpp"
 #include "sgdsde/optim/schedule/schedule.hpp"
+#include "sgdsde/optim/sgd_fused.hpp"
 #include "sgdsde/optim/update/optimizer.hpp"
 
 namespace sgdsde {
@@ -62,8 +65,14 @@ class SgdEnsemble {
 
   /// Particles [first, first + count) from step k to k + 1.
   void step(Ensemble& x, Index first, Index count, long k, Scratch& s) {
-    const Index d = dim();
     const double lr = schedule_(k);
+    if constexpr (FusedSgd<F, O>) {
+      if (fused_ && fused_sgd_applies(problem_, sampler_)) {
+        fused_sgd_step(problem_, optimizer_, sampler_, lr, x, first, count, k);
+        return;
+      }
+    }
+    const Index d = dim();
     const long t = k + 1;
     std::array<double, static_cast<std::size_t>(n_moments)> m{};
     const std::span<Index> batch(s.batch);
@@ -87,6 +96,12 @@ class SgdEnsemble {
   /// Precomputes t_0 … t_n (O(1) time(k) afterwards).
   void precompute_time(long n_steps) { clock_ = ScheduleClock(schedule_, n_steps); }
   [[nodiscard]] double learning_rate(long k) const { return schedule_(k); }
+  /// Whether step() takes the fused path (optim/sgd_fused.hpp); set_fused(false) forces the generic one.
+  [[nodiscard]] bool fused() const {
+    if constexpr (FusedSgd<F, O>) return fused_ && fused_sgd_applies(problem_, sampler_);
+    return false;
+  }
+  void set_fused(bool on) { fused_ = on; }
 
   [[nodiscard]] const F& problem() const { return problem_; }
   [[nodiscard]] const O& optimizer() const { return optimizer_; }
@@ -102,6 +117,7 @@ class SgdEnsemble {
   BatchSampler sampler_;
   Ensemble state_;
   ScheduleClock clock_{};
+  bool fused_ = true;
 };
 
 /// One SGD run of n_steps steps from x0 with the batches of `particle` (so it reproduces that

@@ -1,0 +1,302 @@
+// sme_weak_order (THEORY §2, Li–Tai–E): the weak error e(η) = E φ(θ_K) − E φ(Θ_t), t = Kη, of
+// gradient flow, SME-1 and SME-2 against minibatch SGD on a non-quadratic finite sum (1-D log-cosh
+// wells with additive noise), for η = η_max 2^{−j}, with weighted log–log slopes (predicted 1, 1, 2).
+// SGD: control-variate Monte Carlo (optim/sgd_control_variate.hpp). Models without Monte Carlo
+// noise: gradient flow by dopri5 averaged over θ₀ ~ N(m₀, v₀) by Gauss–Legendre; SME-1 and SME-2 by
+// the Fokker–Planck transient (Crank–Nicolson) from the same N(m₀, v₀), D = ηΣ_B/2, SME-2 as the
+// gradient drift of L̃ = L + (η/4)L'² (landscapes/sme2_potential.hpp), each solved twice (grid and
+// step halved) for its numerical error. Schema and checks: docs/experiments/sme_weak_order.md.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sgdsde/fokker_planck/fokker_planck.hpp"
+#include "sgdsde/fokker_planck/transient_solver.hpp"
+#include "sgdsde/harness/experiment.hpp"
+#include "sgdsde/landscapes/log_cosh_wells.hpp"
+#include "sgdsde/landscapes/sme2_potential.hpp"
+#include "sgdsde/noise/additive.hpp"
+#include "sgdsde/optim/sgd_control_variate.hpp"
+#include "sgdsde/sde/gradient_flow.hpp"
+#include "sgdsde/stats/linear_fit.hpp"
+#include "sgdsde/stats/theory/quadrature.hpp"
+
+using namespace sgdsde;
+
+namespace {
+
+const std::vector<TestFunction1d>& test_functions() {
+  static const std::vector<TestFunction1d> t = {
+      {"theta", [](double w) { return w; }, [](double) { return 1.0; }, [](double) { return 0.0; }},
+      {"theta2", [](double w) { return w * w; }, [](double w) { return 2.0 * w; },
+       [](double) { return 2.0; }}};
+  return t;
+}
+constexpr std::array<const char*, 3> kModels = {"gradient_flow", "sme1", "sme2"};
+constexpr std::array<double, 3> kOrder = {1.0, 1.0, 2.0};  // THEORY §2: weak orders in η
+
+/// E φ(Θ_t) for every test function from the Fokker–Planck transient with D = T (isotropic).
+template <Landscape P>
+std::vector<double> fp_expectations(const P& potential, double T, double m0, double v0, double t, double lo,
+                                    double hi, Index cells, double dt) {
+  const fp::Grid<1> grid(Box{Vec::Constant(1, lo), Vec::Constant(1, hi)}, cells);
+  const fp::FokkerPlanck<1> problem(grid, potential, fp::Diffusion::isotropic(T));
+  const auto p0 = fp::Density<1>::from_function(
+      grid, [&](const Vec& x) { return std::exp(-(x[0] - m0) * (x[0] - m0) / (2.0 * v0)); });
+  fp::TransientSolver<1> solver(problem, p0, dt, fp::Scheme::crank_nicolson);
+  solver.advance_to(t);
+  const Vec& p = solver.density().values();
+  std::vector<double> e;
+  for (const auto& phi : test_functions()) {
+    double s = 0.0;
+    for (Index k = 0; k < grid.size(); ++k) s += p[k] * phi.f(grid.centre(0, k));
+    e.push_back(s * grid.cell_volume());
+  }
+  return e;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Experiment exp("sme_weak_order",
+                 "Weak error of gradient flow, SME-1 and SME-2 against SGD versus eta (slopes 1, 1, 2).");
+  exp.param("start.mean", -1.0, "m0: mean of the Gaussian start theta0 ~ N(m0, v0)")
+      .param("start.variance", 1e-3, "v0: variance of the start (SGD, FP and GF share it)", positive())
+      .param("time", 1.0, "t = K eta at which E phi is compared", positive())
+      .param("noise.sigma", 2.0, "sigma of the additive per-sample noise xi_i", positive())
+      .param("noise.samples", 1000, "N: samples of the finite sum", at_least(2))
+      .param("sgd.batch", 4, "B: batch size (with replacement)", at_least(1))
+      .param("sgd.particles", 1000000, "M: SGD particles per eta", at_least(100))
+      .param("eta.max", 0.2, "largest learning rate", positive())
+      .param("eta.levels", 6, "number of learning rates eta_max 2^-j, j = 0 ... levels-1", at_least(3))
+      .param("fp.cells", 6000, "Fokker-Planck cells (the error estimate uses twice as many)", at_least(100))
+      .param("fp.dt", 1e-3, "Crank-Nicolson step (the error estimate uses half of it)", positive())
+      .param("fp.lo", -3.0, "Fokker-Planck box lower end")
+      .param("fp.hi", 3.0, "Fokker-Planck box upper end")
+      .param("gf.panels", 32, "Gauss-Legendre panels over m0 +- 8 sqrt(v0) for the gradient-flow average",
+             at_least(1))
+      .cross_check(
+          {"time", "eta.max", "eta.levels"},
+          [](const Config& c) {
+            const double k = c.get<double>("time") / c.get<double>("eta.max") *
+                             std::ldexp(1.0, static_cast<int>(c.get<std::int64_t>("eta.levels") - 1));
+            return std::abs(k - std::round(k)) < 1e-9 && std::round(k) >= 1.0;
+          },
+          "time / eta must be an integer at every level")
+      .cross_check(
+          {"fp.lo", "fp.hi", "start.mean"},
+          [](const Config& c) {
+            const double lo = c.get<double>("fp.lo"), hi = c.get<double>("fp.hi");
+            const double m = c.get<double>("start.mean"), w = LogCoshWells().well_position();
+            return lo < -w && hi > w && lo < m && m < hi;
+          },
+          "the Fokker-Planck box must contain both minima (+-1.915) and the start");
+
+  return exp.run(argc, argv, [](RunContext& ctx) {
+    const auto& c = ctx.config();
+    auto& out = ctx.file();
+    auto& checks = ctx.checks();
+    const double m0 = c.get<double>("start.mean"), v0 = c.get<double>("start.variance");
+    const double t = c.get<double>("time");
+    const Index B = c.get<std::int64_t>("sgd.batch"), M = c.get<std::int64_t>("sgd.particles");
+    const int levels = static_cast<int>(c.get<std::int64_t>("eta.levels"));
+    const Index cells = c.get<std::int64_t>("fp.cells");
+    const double dt = c.get<double>("fp.dt"), lo = c.get<double>("fp.lo"), hi = c.get<double>("fp.hi");
+    const LogCoshWells L(1);
+    const auto problem = AdditiveNoise<LogCoshWells>::isotropic(
+        L, c.get<std::int64_t>("noise.samples"), c.get<double>("noise.sigma"), ctx.seed() ^ 0x5eedULL);
+    const double sigma_b = problem.per_sample_covariance(Vec::Zero(1))(0, 0) / static_cast<double>(B);
+    const auto& phis = test_functions();
+    const std::size_t nf = phis.size();
+    const auto nl = static_cast<std::size_t>(levels);
+
+    // ---- gradient flow: E φ(Θ_t) = ∫ φ(GF_t(θ₀)) N(θ₀; m₀, v₀) dθ₀, panel-wise Gauss–Legendre ----
+    std::vector<double> gf(nf, 0.0);
+    {
+      const theory::GaussLegendre gl(8);
+      const Index panels = c.get<std::int64_t>("gf.panels");
+      const double sd = std::sqrt(v0), a = m0 - 8.0 * sd, width = 16.0 * sd / static_cast<double>(panels);
+      GradientFlowOptions opt;
+      opt.abs_tol = opt.rel_tol = 1e-12;
+      double wsum = 0.0;
+      for (Index q = 0; q < panels; ++q)
+        for (std::size_t i = 0; i < gl.x.size(); ++i) {
+          const double x0 = a + width * (static_cast<double>(q) + gl.x[i]);
+          const double w = gl.w[i] * width * std::exp(-(x0 - m0) * (x0 - m0) / (2.0 * v0));
+          const double xt = gradient_flow(L, Vec::Constant(1, x0), {0.0, t}, opt).states(0, 1);
+          for (std::size_t f = 0; f < nf; ++f) gf[f] += w * phis[f].f(xt);
+          wsum += w;
+        }
+      for (double& g : gf) g /= wsum;
+    }
+
+    // ---- per η: SGD (control variate), FP for SME-1 and SME-2 at two resolutions ----------------
+    std::vector<double> etas(nl), steps(nl), theta_bar(nl), delta_var(nl);
+    // [f][j]: SGD estimates; [f][m][j]: model values, numerical errors, weak errors and their se
+    std::vector<std::vector<double>> sgd(nf, std::vector<double>(nl)),
+        sgd_se = sgd, sgd_raw = sgd, sgd_raw_se = sgd, cv_off = sgd, cv_off_se = sgd;
+    std::vector<std::vector<std::vector<double>>> model(
+        nf, std::vector<std::vector<double>>(3, std::vector<double>(nl)));
+    auto num_err = model, err = model, err_se = model;
+    auto progress = ctx.progress(levels, "sme_weak_order");
+    for (std::size_t j = 0; j < nl; ++j) {
+      const double eta = c.get<double>("eta.max") * std::ldexp(1.0, -static_cast<int>(j));
+      const auto K = static_cast<long>(std::lround(t / eta));
+      etas[j] = eta;
+      steps[j] = static_cast<double>(K);
+      const auto run = run_linearised_sgd_1d(problem, B, eta, K, m0, v0, M, ctx.seed() + j);
+      theta_bar[j] = run.theta_bar;
+      delta_var[j] = run.delta_variance;
+      const double T = 0.5 * eta * sigma_b;  // D = η Σ_B / 2
+      const Sme2Potential<LogCoshWells> L2(L, eta);
+      const auto s1 = fp_expectations(L, T, m0, v0, t, lo, hi, cells, dt);
+      const auto s1f = fp_expectations(L, T, m0, v0, t, lo, hi, 2 * cells, 0.5 * dt);
+      const auto s2 = fp_expectations(L2, T, m0, v0, t, lo, hi, cells, dt);
+      const auto s2f = fp_expectations(L2, T, m0, v0, t, lo, hi, 2 * cells, 0.5 * dt);
+      for (std::size_t f = 0; f < nf; ++f) {
+        const auto e = estimate_mean(run, phis[f]);
+        sgd[f][j] = e.mean;
+        sgd_se[f][j] = e.std_error;
+        sgd_raw[f][j] = e.mean_raw;
+        sgd_raw_se[f][j] = e.std_error_raw;
+        cv_off[f][j] = e.cv_offset;
+        cv_off_se[f][j] = e.cv_offset_se;
+        const std::array<double, 3> val = {gf[f], s1f[f], s2f[f]};
+        const std::array<double, 3> ne = {0.0, std::abs(s1f[f] - s1[f]), std::abs(s2f[f] - s2[f])};
+        for (std::size_t m = 0; m < 3; ++m) {
+          model[f][m][j] = val[m];
+          num_err[f][m][j] = ne[m];
+          err[f][m][j] = e.mean - val[m];
+          err_se[f][m][j] = std::hypot(e.std_error, ne[m]);
+        }
+      }
+      progress.add(1);
+    }
+    progress.finish();
+
+    // ---- file: raw results -------------------------------------------------------------------------
+    out.set_attribute("/", "landscape", L.name());
+    out.set_attribute("/", "batch_noise_variance", sigma_b);
+    out.create_group("/sgd");
+    out.write("/sgd/eta", etas);
+    out.write("/sgd/steps", steps);
+    out.write("/sgd/gd_final_state", theta_bar);
+    out.write("/sgd/linearised_variance", delta_var);
+    out.set_attribute("/sgd", "particles", static_cast<std::int64_t>(M));
+    out.set_attribute("/sgd", "batch", static_cast<std::int64_t>(B));
+    out.create_group("/fokker_planck");
+    out.set_attribute("/fokker_planck", "cells", static_cast<std::int64_t>(2 * cells));
+    out.set_attribute("/fokker_planck", "dt", 0.5 * dt);
+    out.set_attribute("/fokker_planck", "scheme", "crank_nicolson");
+    out.set_attribute("/fokker_planck", "box", std::vector<double>{lo, hi});
+    out.create_group("/theory");
+    out.write("/theory/predicted_order", std::vector<double>(kOrder.begin(), kOrder.end()));
+    out.write_strings("/theory/models", std::vector<std::string>(kModels.begin(), kModels.end()));
+    out.create_group("/summary");
+    for (std::size_t f = 0; f < nf; ++f) {
+      const std::string g = "/sgd/" + phis[f].name;
+      out.create_group(g);
+      out.write(g + "/mean", sgd[f]);
+      out.write(g + "/std_error", sgd_se[f]);
+      out.write(g + "/mean_plain", sgd_raw[f]);
+      out.write(g + "/std_error_plain", sgd_raw_se[f]);
+      out.write(g + "/control_variate_offset", cv_off[f]);
+      out.write(g + "/control_variate_offset_se", cv_off_se[f]);
+      for (std::size_t m = 0; m < 3; ++m) {
+        const std::string base = std::string(m == 0 ? "/theory/" : "/fokker_planck/") + kModels[m];
+        const std::string mg = base + "/" + phis[f].name;
+        if (f == 0) out.create_group(base);
+        out.create_group(mg);
+        out.write(mg + "/expectation", model[f][m]);
+        out.write(mg + "/numerical_error", num_err[f][m]);
+        const std::string sg = "/summary/" + phis[f].name + "/" + kModels[m];
+        if (m == 0) out.create_group("/summary/" + phis[f].name);
+        out.create_group(sg);
+        out.write(sg + "/eta", etas);
+        out.write(sg + "/weak_error", err[f][m]);
+        out.write(sg + "/std_error", err_se[f][m]);
+      }
+    }
+
+    // ---- fits and checks ---------------------------------------------------------------------------
+    auto fit = [&](const std::vector<double>& e, const std::vector<double>& se, std::size_t a,
+                   std::size_t b) {
+      std::vector<double> x, y, s;
+      for (std::size_t j = a; j < b; ++j) {
+        x.push_back(etas[j]);
+        y.push_back(std::abs(e[j]));
+        s.push_back(se[j]);
+      }
+      return stats::fit_loglog_weighted(x, y, s);
+    };
+    const std::size_t last = nl - 1;
+    for (std::size_t f = 0; f < nf; ++f) {
+      const std::string& fn = phis[f].name;
+      for (std::size_t m = 0; m < 3; ++m) {
+        const auto& e = err[f][m];
+        const auto& se = err_se[f][m];
+        const std::string tag = "sme_weak_order " + fn + " " + kModels[m];
+        // Resolved and of one sign: min_j s·e_j/se_j with s the sign at the largest η.
+        const double sgn = e[0] >= 0 ? 1.0 : -1.0;
+        double zmin = 1e300;
+        for (std::size_t j = 0; j < nl; ++j) zmin = std::min(zmin, sgn * e[j] / se[j]);
+        checks.add_lower(tag + ": weak error resolved, one sign (min z)", zmin, 0.0, 5.0,
+                         "min over eta of sign(e(eta_max)) e/se: every weak error is >= 5 standard errors "
+                         "(MC and FP numerical error in quadrature) from 0 with the same sign, so log|e| is "
+                         "meaningful");
+        const auto full = fit(e, se, 0, nl);
+        // Pre-asymptotic model error: the fitted slope is a positive-weighted average of the local
+        // slopes s_k between consecutive η, which tend to the order as η → 0; bound its distance to
+        // the order by their spread about the smallest-η one plus |s_{n−2} − s_{n−1}| (the remaining
+        // distance of s_{n−1} to its limit when s_k − order ∝ η_k).
+        std::vector<double> local(nl - 1);
+        for (std::size_t j = 0; j + 1 < nl; ++j)
+          local[j] = std::log(std::abs(e[j + 1] / e[j])) / std::log(etas[j + 1] / etas[j]);
+        double model_err = std::abs(local[nl - 3] - local[nl - 2]);
+        double spread = 0.0;
+        for (const double sk : local) spread = std::max(spread, std::abs(sk - local[nl - 2]));
+        model_err += spread;
+        const std::string sg = "/summary/" + fn + "/" + kModels[m];
+        out.set_attribute(sg, "slope", full.b);
+        out.set_attribute(sg, "slope_se", full.se_b);
+        out.set_attribute(sg, "intercept", full.a);
+        out.set_attribute(sg, "chi2", full.chi2);
+        out.write(sg + "/local_slope", local);
+        out.set_attribute(sg, "slope_model_error", model_err);
+        checks.add(
+            tag + ": log-log slope of |weak error| vs eta", full.b, full.se_b, kOrder[m],
+            5.0 * full.se_b + model_err,
+            "weighted fit of ln|e| on ln eta (sigma = se/|e|); predicted weak order (THEORY §2); "
+            "tolerance 5 se(slope) + model error (pre-asymptotic "
+            "curvature) = max_k |s_k - s_last| + |s_last-1 - s_last| over the local slopes s_k between "
+            "consecutive eta (the fit is a positive-weighted average of the s_k)");
+      }
+      // SME-2 is closer to SGD than SME-1 at the smallest η.
+      const double d12 = std::abs(err[f][1][last]) - std::abs(err[f][2][last]);
+      const double se12 = std::hypot(err_se[f][1][last], err_se[f][2][last]);
+      checks.add_lower(
+          "sme_weak_order " + fn + ": |e_SME1| - |e_SME2| at the smallest eta", d12, se12, 5.0 * se12,
+          "SME-2 (weak order 2) beats SME-1 (order 1) at the smallest eta by more than 5 combined "
+          "standard errors");
+      // The control variate's exact mean (E δ = 0, E δ² = v_K) is right.
+      double zmax = 0.0;
+      for (std::size_t j = 0; j < nl; ++j) zmax = std::max(zmax, std::abs(cv_off[f][j]) / cv_off_se[f][j]);
+      checks.add_upper("sme_weak_order " + fn + ": control variate mean offset, max |z| over eta", zmax, 0.0,
+                       5.0,
+                       "mean of the linearised-chain control variate minus its exact mean (from the variance "
+                       "recursion v_K), in standard errors: 0 in expectation; bound 5");
+      // The FP numerical error is small against the smallest weak error it enters.
+      double ratio = 0.0;
+      for (std::size_t m = 1; m < 3; ++m)
+        for (std::size_t j = 0; j < nl; ++j)
+          ratio = std::max(ratio, num_err[f][m][j] / std::abs(err[f][m][j]));
+      checks.add_upper(
+          "sme_weak_order " + fn + ": FP numerical error / |weak error|, max", ratio, 0.0, 0.1,
+          "|E phi(2n cells, dt/2) - E phi(n cells, dt)| over the weak error it is subtracted from, "
+          "max over eta and SME-1/2: the reference solves are resolved (bound 10%)");
+    }
+  });
+}
