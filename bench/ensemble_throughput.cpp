@@ -6,14 +6,19 @@
 // SDE: Euler–Maruyama Langevin (double well T = 0.25, dt = 1e-3; Himmelblau T = 1, dt = 1e-4),
 // recording final states and a streaming histogram. SGD: additive isotropic noise (σ = 1) with
 // N samples and batch B drawn with replacement, η = dt and σ² = 2BT/η so that T = ησ²/(2B)
-// matches the SDE's.
-#include <CLI/CLI.hpp>
+// matches the SDE's. Before the result it prints the fraction of final states nearest each minimum
+// (`well_fractions=`, minima in the landscape's order) and `wall_seconds= cpu_seconds=` of the run
+// (CPU time of all threads; the rate is particle-steps per wall second).
 #include <omp.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
+#include <limits>
+#include <vector>
 
 #include "sgdsde/ensemble/runner.hpp"
 #include "sgdsde/ensemble/state_histogram.hpp"
@@ -42,6 +47,7 @@ double run(const L& landscape, const Setup& s, const std::string& model, Index M
   RunOptions opts;
   opts.n_steps = K;
   const auto start = std::chrono::steady_clock::now();
+  const std::clock_t cpu_start = std::clock();
   if (model == "sde") {
     EnsembleLangevin<L> em(landscape, s.T, s.dt, CounterRng(1));
     run_ensemble(em, x, opts, hist);
@@ -53,8 +59,26 @@ double run(const L& landscape, const Setup& s, const std::string& model, Index M
     run_ensemble(sgd, x, opts, hist);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("final states in the histogram range: %lld of %lld\n", static_cast<long long>(hist.histogram().in_range()),
-              static_cast<long long>(M));
+  const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  std::printf("final states in the histogram range: %lld of %lld\n",
+              static_cast<long long>(hist.histogram().in_range()), static_cast<long long>(M));
+  // Fraction of the final states nearest each minimum (the statistic compare_numpy.py checks).
+  std::vector<Vec> minima;
+  for (const auto& c : landscape.critical_points())
+    if (c.kind == CriticalKind::minimum) minima.push_back(c.location);
+  std::vector<double> frac(minima.size(), 0.0);
+  for (Index p = 0; p < M; ++p) {
+    std::size_t best = 0;
+    double best_d = std::numeric_limits<double>::infinity();
+    for (std::size_t m = 0; m < minima.size(); ++m) {
+      const double dist = (x.col(p).matrix() - minima[m]).squaredNorm();
+      if (dist < best_d) best_d = dist, best = m;
+    }
+    frac[best] += 1.0 / static_cast<double>(M);
+  }
+  std::printf("well_fractions=");
+  for (std::size_t m = 0; m < frac.size(); ++m) std::printf(m ? ",%.8f" : "%.8f", frac[m]);
+  std::printf("\nwall_seconds=%.6f cpu_seconds=%.6f\n", seconds, cpu_seconds);
   return static_cast<double>(M) * static_cast<double>(K) / seconds;
 }
 }  // namespace
@@ -65,7 +89,8 @@ int main(int argc, char** argv) {
   Index M = 100000, B = 1, N = 10000;
   long K = 1000;
   int threads = omp_get_max_threads();
-  app.add_option("--problem", problem, "double_well | himmelblau")->check(CLI::IsMember({"double_well", "himmelblau"}));
+  app.add_option("--problem", problem, "double_well | himmelblau")
+      ->check(CLI::IsMember({"double_well", "himmelblau"}));
   app.add_option("--model", model, "sde | sgd")->check(CLI::IsMember({"sde", "sgd"}));
   app.add_option("--particles", M, "ensemble size M")->check(CLI::Range(Index{1}, Index{1} << 31));
   app.add_option("--steps", K, "steps K")->check(CLI::Range(1L, 1L << 40));
