@@ -62,3 +62,18 @@ TEST_CASE("uniform integers stay below n") {
     for (auto x : w) CHECK(CounterRng::below(x, 13) < 13u);
   }
 }
+
+TEST_CASE("a run's normals generated in two halves, in either order, equal the whole run") {
+  const CounterRng rng(99);
+  const Index M = 130, d = 3;
+  const long K = 40;
+  auto steps = [&](long from, long to, std::vector<double>& out) {
+    for (long k = from; k < to; ++k)
+      rng.normals(static_cast<std::uint64_t>(k), Purpose::increment, 0, M, d, out.data() + k * d * M, M);
+  };
+  std::vector<double> whole(static_cast<std::size_t>(K * d * M)), halves(whole.size());
+  steps(0, K, whole);
+  steps(K / 2, K, halves);  // the second half first: nothing is carried from one draw to the next
+  steps(0, K / 2, halves);
+  CHECK(whole == halves);
+}
