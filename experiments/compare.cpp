@@ -23,7 +23,8 @@ struct Pair {
 
 std::vector<stats::DistanceRow> compare(const io::DistributionGroup& a, const io::DistributionGroup& b,
                                         const stats::ComparisonOptions& opt) {
-  if (a.is_histogram() && b.is_histogram()) return stats::compare_two_histograms(a.values, b.values, a.geometry, opt);
+  if (a.is_histogram() && b.is_histogram())
+    return stats::compare_two_histograms(a.values, b.values, a.geometry, opt);
   if (a.is_histogram()) return stats::compare_histogram(a.values, b.values, a.geometry, opt);
   if (b.is_histogram()) return stats::compare_histogram(b.values, a.values, a.geometry, opt);
   return stats::compare_densities(a.values, b.values, a.geometry);
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
   app.add_option("file", file_a, "results file (.h5)")->required();
   app.add_option("other", file_b, "a second results file: compare like with like across the two");
   app.add_option("--out", out, "also write the distances to this HDF5 file");
-  app.add_option("--replicates", replicates, "bootstrap and floor replicates (default 40)")->check(CLI::Range(2, 100000));
+  app.add_option("--replicates", replicates, "bootstrap and floor replicates (default 40)")
+      ->check(CLI::Range(2, 100000));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -70,7 +72,8 @@ int main(int argc, char** argv) {
           if (comparable(a, b) && (a.is_histogram() || b.is_histogram()))
             pairs.push_back({&a, &b, file_a + ":" + a.path, file_b + ":" + b.path});
     }
-    require(!pairs.empty(), "no comparable distributions (a histogram and another distribution with the same case and bins)");
+    require(!pairs.empty(),
+            "no comparable distributions (a histogram and another distribution with the same case and bins)");
 
     stats::ComparisonOptions opt;
     opt.floor_replicates = opt.bootstrap_replicates = replicates;
@@ -79,12 +82,13 @@ int main(int argc, char** argv) {
     int index = 0;
     for (const Pair& p : pairs) {
       const auto rows = compare(*p.a, *p.b, opt);
-      std::printf("\n%s  [%s]\n  vs %s  [%s]   case %s\n", p.label_a.c_str(), p.a->model.c_str(), p.label_b.c_str(),
-                  p.b->model.c_str(), p.a->case_name.c_str());
-      std::printf("  %-10s %12s %12s %12s %12s  %s\n", "metric", "value", "± se", "floor", "bound", "verdict");
+      std::printf("\n%s  [%s]\n  vs %s  [%s]   case %s\n", p.label_a.c_str(), p.a->model.c_str(),
+                  p.label_b.c_str(), p.b->model.c_str(), p.a->case_name.c_str());
+      std::printf("  %-10s %12s %12s %12s %12s  %s\n", "metric", "value", "± se", "floor", "bound",
+                  "verdict");
       for (const auto& r : rows)
-        std::printf("  %-10s %12.4e %12.2e %12.4e %12.4e  %s\n", r.metric.c_str(), r.value, r.bootstrap_se, r.floor_mean,
-                    r.bound(), r.value <= r.bound() ? "consistent" : "differs");
+        std::printf("  %-10s %12.4e %12.2e %12.4e %12.4e  %s\n", r.metric.c_str(), r.value, r.bootstrap_se,
+                    r.floor_mean, r.bound(), r.value <= r.bound() ? "consistent" : "differs");
       if (outfile) {
         const std::string g = "/comparisons/" + std::to_string(index);
         io::write_distances(*outfile, g, rows);

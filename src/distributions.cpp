@@ -17,8 +17,8 @@ std::string join(std::string_view group, std::string_view name) {
 }
 }  // namespace
 
-void write_histogram(ResultsFile& f, std::string_view group, const stats::Histogram1D& h, std::string_view model,
-                     std::string_view case_name) {
+void write_histogram(ResultsFile& f, std::string_view group, const stats::Histogram1D& h,
+                     std::string_view model, std::string_view case_name) {
   f.create_group(group);
   tag(f, group, "histogram", model, case_name, 1);
   f.write(join(group, "edges_x"), h.edges());
@@ -27,8 +27,8 @@ void write_histogram(ResultsFile& f, std::string_view group, const stats::Histog
   f.write_scalar(join(group, "samples"), h.total());
 }
 
-void write_histogram(ResultsFile& f, std::string_view group, const stats::Histogram2D& h, std::string_view model,
-                     std::string_view case_name) {
+void write_histogram(ResultsFile& f, std::string_view group, const stats::Histogram2D& h,
+                     std::string_view model, std::string_view case_name) {
   f.create_group(group);
   tag(f, group, "histogram", model, case_name, 2);
   f.write(join(group, "edges_x"), h.edges_x());
@@ -39,8 +39,8 @@ void write_histogram(ResultsFile& f, std::string_view group, const stats::Histog
   f.write_scalar(join(group, "samples"), h.total());
 }
 
-void write_probabilities(ResultsFile& f, std::string_view group, const Vec& masses, const stats::BinGeometry& g,
-                         std::string_view model, std::string_view case_name) {
+void write_probabilities(ResultsFile& f, std::string_view group, const Vec& masses,
+                         const stats::BinGeometry& g, std::string_view model, std::string_view case_name) {
   require(masses.size() == g.bins(), "write_probabilities: masses and bins differ in size");
   require(masses.minCoeff() >= 0.0 && masses.sum() > 0.0, "write_probabilities: not a distribution");
   const Vec p = masses / masses.sum();
@@ -52,7 +52,8 @@ void write_probabilities(ResultsFile& f, std::string_view group, const Vec& mass
     f.write(join(group, "edges_y"), g.edges_y);
     dims.push_back(static_cast<std::size_t>(g.edges_y.size() - 1));
   }
-  f.write(join(group, "probabilities"), std::span<const double>(p.data(), static_cast<std::size_t>(p.size())), dims);
+  f.write(join(group, "probabilities"), std::span<const double>(p.data(), static_cast<std::size_t>(p.size())),
+          dims);
 }
 
 void write_distances(ResultsFile& f, std::string_view group, const std::vector<stats::DistanceRow>& rows) {
@@ -93,7 +94,8 @@ void collect(const ResultsReader& r, const std::string& group, std::vector<Distr
       }
       const auto v = r.read_doubles(join(group, kind == "histogram" ? "counts" : "probabilities"));
       d.values = Eigen::Map<const Vec>(v.data(), static_cast<Index>(v.size()));
-      require(d.values.size() == d.geometry.bins(), "results file: " + group + " has values and edges of different sizes");
+      require(d.values.size() == d.geometry.bins(),
+              "results file: " + group + " has values and edges of different sizes");
       out.push_back(std::move(d));
     }
   }

@@ -1,6 +1,6 @@
 // A tiny program built against the installed package: it links the library and uses a landscape.
-#include <sgdsde/landscapes/double_well.hpp>
 #include <iostream>
+#include <sgdsde/landscapes/double_well.hpp>
 
 int main() {
   const sgdsde::DoubleWell well;

@@ -19,17 +19,17 @@
 namespace sgdsde {
 
 struct ObserverContext {
-  Index dim;       ///< d
-  Index particles; ///< M
-  long n_steps;    ///< steps the run makes after the initial state
-  Index block;     ///< particles per block
+  Index dim;        ///< d
+  Index particles;  ///< M
+  long n_steps;     ///< steps the run makes after the initial state
+  Index block;      ///< particles per block
   Index n_blocks;
 };
 
 struct BlockView {
-  Index block;                        ///< block number
-  Index first, count;                 ///< its particles [first, first + count)
-  const std::int64_t* diverged_at;    ///< per particle of the whole ensemble: −1 while alive
+  Index block;                      ///< block number
+  Index first, count;               ///< its particles [first, first + count)
+  const std::int64_t* diverged_at;  ///< per particle of the whole ensemble: −1 while alive
   [[nodiscard]] bool alive(Index p) const { return diverged_at[p] < 0; }
 };
 

@@ -45,7 +45,8 @@ class Snapshots {
  private:
   [[nodiscard]] std::size_t index(Index r, Index j, std::size_t s) const {
     return (static_cast<std::size_t>(r) * static_cast<std::size_t>(dim_) + static_cast<std::size_t>(j)) *
-               which_.size() + s;
+               which_.size() +
+           s;
   }
   std::vector<Index> which_;
   RecordPlan plan_;

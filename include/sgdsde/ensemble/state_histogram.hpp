@@ -50,7 +50,9 @@ class StateHistogramBase {
 };
 
 struct Add1D {
-  void operator()(stats::Histogram1D& h, const Ensemble& x, Index p, const Index* c) const { h.add(x(c[0], p)); }
+  void operator()(stats::Histogram1D& h, const Ensemble& x, Index p, const Index* c) const {
+    h.add(x(c[0], p));
+  }
 };
 struct Add2D {
   void operator()(stats::Histogram2D& h, const Ensemble& x, Index p, const Index* c) const {

@@ -22,7 +22,10 @@ class Trace {
  public:
   Trace(std::vector<std::string> names, F f, RecordPlan plan, Index quantile_particles = 4096,
         std::vector<double> probabilities = {0.05, 0.25, 0.5, 0.75, 0.95})
-      : names_(std::move(names)), f_(std::move(f)), plan_(plan), q_particles_(quantile_particles),
+      : names_(std::move(names)),
+        f_(std::move(f)),
+        plan_(plan),
+        q_particles_(quantile_particles),
         probs_(std::move(probabilities)) {}
 
   void begin(const ObserverContext& c) {
@@ -48,7 +51,8 @@ class Trace {
         acc[3 * i] += 1.0;
         acc[3 * i + 1] += out[i];
         acc[3 * i + 2] += out[i] * out[i];
-        if (p < q_particles_) kept_[(r * n + i) * static_cast<std::size_t>(q_particles_) + static_cast<std::size_t>(p)] = out[i];
+        if (p < q_particles_)
+          kept_[(r * n + i) * static_cast<std::size_t>(q_particles_) + static_cast<std::size_t>(p)] = out[i];
       }
     }
   }
@@ -71,7 +75,8 @@ class Trace {
         const std::size_t ri = r * n + i;
         count_[ri] = c;
         mean_[ri] = c > 0 ? s / c : std::numeric_limits<double>::quiet_NaN();
-        sd_[ri] = c > 1 ? std::sqrt(std::max(0.0, (s2 - s * s / c) / (c - 1))) : std::numeric_limits<double>::quiet_NaN();
+        sd_[ri] = c > 1 ? std::sqrt(std::max(0.0, (s2 - s * s / c) / (c - 1)))
+                        : std::numeric_limits<double>::quiet_NaN();
         std::vector<double> vals;
         for (Index p = 0; p < q_particles_; ++p) {
           const double val = kept_[ri * static_cast<std::size_t>(q_particles_) + static_cast<std::size_t>(p)];

@@ -20,13 +20,13 @@
 
 namespace sgdsde::io {
 
-void write_histogram(ResultsFile& f, std::string_view group, const stats::Histogram1D& h, std::string_view model,
-                     std::string_view case_name);
-void write_histogram(ResultsFile& f, std::string_view group, const stats::Histogram2D& h, std::string_view model,
-                     std::string_view case_name);
+void write_histogram(ResultsFile& f, std::string_view group, const stats::Histogram1D& h,
+                     std::string_view model, std::string_view case_name);
+void write_histogram(ResultsFile& f, std::string_view group, const stats::Histogram2D& h,
+                     std::string_view model, std::string_view case_name);
 /// Reference bin masses (renormalised to sum 1 over the bins) on geometry g.
-void write_probabilities(ResultsFile& f, std::string_view group, const Vec& masses, const stats::BinGeometry& g,
-                         std::string_view model, std::string_view case_name);
+void write_probabilities(ResultsFile& f, std::string_view group, const Vec& masses,
+                         const stats::BinGeometry& g, std::string_view model, std::string_view case_name);
 /// A table of distances: parallel datasets metric, value, bootstrap_se, floor_mean, floor_sd, bound.
 void write_distances(ResultsFile& f, std::string_view group, const std::vector<stats::DistanceRow>& rows);
 

@@ -26,21 +26,26 @@ struct BinGeometry {
     return dims() == 1 ? edges_x.size() - 1 : (edges_x.size() - 1) * (edges_y.size() - 1);
   }
   [[nodiscard]] bool same_as(const BinGeometry& o) const {
-    auto eq = [](const Vec& a, const Vec& b) { return a.size() == b.size() && (a - b).cwiseAbs().maxCoeff() <= 1e-12 * (1.0 + a.cwiseAbs().maxCoeff()); };
-    return eq(edges_x, o.edges_x) && (dims() == 1 ? o.dims() == 1 : (o.dims() == 2 && eq(edges_y, o.edges_y)));
+    auto eq = [](const Vec& a, const Vec& b) {
+      return a.size() == b.size() && (a - b).cwiseAbs().maxCoeff() <= 1e-12 * (1.0 + a.cwiseAbs().maxCoeff());
+    };
+    return eq(edges_x, o.edges_x) &&
+           (dims() == 1 ? o.dims() == 1 : (o.dims() == 2 && eq(edges_y, o.edges_y)));
   }
   static BinGeometry of(const Histogram1D& h) { return {h.edges(), Vec()}; }
   static BinGeometry of(const Histogram2D& h) { return {h.edges_x(), h.edges_y()}; }
 };
 
 struct DistanceRow {
-  std::string metric;      ///< tv, kl, hellinger, w1, ks (1-D); tv, kl, hellinger, sliced_w1 (2-D)
-  double value = 0;        ///< distance of the histogram's frequencies to the reference
-  double bootstrap_se = 0; ///< bootstrap standard error of value
-  double floor_mean = 0;   ///< E[distance] for the same number of samples drawn from the reference
-  double floor_sd = 0;     ///< its spread over replicates
+  std::string metric;       ///< tv, kl, hellinger, w1, ks (1-D); tv, kl, hellinger, sliced_w1 (2-D)
+  double value = 0;         ///< distance of the histogram's frequencies to the reference
+  double bootstrap_se = 0;  ///< bootstrap standard error of value
+  double floor_mean = 0;    ///< E[distance] for the same number of samples drawn from the reference
+  double floor_sd = 0;      ///< its spread over replicates
   /// The largest value compatible with "samples from the reference": floor mean + 5 floor sd.
-  [[nodiscard]] double bound(double model_error = 0.0) const { return floor_mean + 5.0 * floor_sd + model_error; }
+  [[nodiscard]] double bound(double model_error = 0.0) const {
+    return floor_mean + 5.0 * floor_sd + model_error;
+  }
 };
 
 struct ComparisonOptions {
@@ -51,12 +56,13 @@ struct ComparisonOptions {
 
 /// counts: in-range histogram counts (flat); reference: bin probabilities of the reference on
 /// the same bins (renormalised here over the range). Samples must be independent for the floor.
-inline std::vector<DistanceRow> compare_histogram(const Vec& counts, const Vec& reference, const BinGeometry& g,
-                                                  const ComparisonOptions& opt = {}) {
+inline std::vector<DistanceRow> compare_histogram(const Vec& counts, const Vec& reference,
+                                                  const BinGeometry& g, const ComparisonOptions& opt = {}) {
   require(counts.size() == g.bins() && reference.size() == g.bins(),
           "compare_histogram: counts, reference and bins differ in size");
   require(counts.sum() >= 1.0, "compare_histogram: the histogram is empty");
-  require(reference.minCoeff() >= 0.0 && reference.sum() > 0.0, "compare_histogram: the reference is not a distribution");
+  require(reference.minCoeff() >= 0.0 && reference.sum() > 0.0,
+          "compare_histogram: the reference is not a distribution");
   const Vec q = reference / reference.sum();
   const auto n = static_cast<std::int64_t>(std::llround(counts.sum()));
   struct Named {
@@ -84,8 +90,10 @@ inline std::vector<DistanceRow> compare_histogram(const Vec& counts, const Vec& 
   for (const auto& m : metrics) {
     DistanceRow row;
     row.metric = m.name;
-    const ResampledDistance boot = bootstrap_distance(counts, q, m.metric, opt.bootstrap_replicates, opt.seed, 2 * stream + 1);
-    const ResampledDistance floor = sampling_floor(q, n, m.metric, opt.floor_replicates, opt.seed, 2 * stream + 2);
+    const ResampledDistance boot =
+        bootstrap_distance(counts, q, m.metric, opt.bootstrap_replicates, opt.seed, 2 * stream + 1);
+    const ResampledDistance floor =
+        sampling_floor(q, n, m.metric, opt.floor_replicates, opt.seed, 2 * stream + 2);
     row.value = boot.estimate;
     row.bootstrap_se = boot.std;
     row.floor_mean = floor.mean;
@@ -100,7 +108,8 @@ inline std::vector<DistanceRow> compare_histogram(const Vec& counts, const Vec& 
 inline std::vector<DistanceRow> compare_densities(const Vec& p, const Vec& reference, const BinGeometry& g) {
   require(p.size() == g.bins() && reference.size() == g.bins(), "compare_densities: sizes differ");
   const Vec a = p / p.sum(), b = reference / reference.sum();
-  std::vector<DistanceRow> rows = {{"tv", total_variation(a, b)}, {"kl", kl_divergence(a, b)}, {"hellinger", hellinger(a, b)}};
+  std::vector<DistanceRow> rows = {
+      {"tv", total_variation(a, b)}, {"kl", kl_divergence(a, b)}, {"hellinger", hellinger(a, b)}};
   if (g.dims() == 1) {
     rows.push_back({"w1", wasserstein1_1d(a, b, g.edges_x[1] - g.edges_x[0])});
     rows.push_back({"ks", ks_distance(a, b)});
@@ -116,7 +125,8 @@ namespace sgdsde::stats {
 /// between their frequencies, and the floor for two independent samples of the same sizes drawn
 /// from their pooled distribution (the null hypothesis "same distribution"). KL is left out: it is
 /// infinite as soon as one histogram has an empty bin where the other has not.
-inline std::vector<DistanceRow> compare_two_histograms(const Vec& counts_a, const Vec& counts_b, const BinGeometry& g,
+inline std::vector<DistanceRow> compare_two_histograms(const Vec& counts_a, const Vec& counts_b,
+                                                       const BinGeometry& g,
                                                        const ComparisonOptions& opt = {}) {
   require(counts_a.size() == g.bins() && counts_b.size() == g.bins(), "compare_two_histograms: sizes differ");
   require(counts_a.sum() >= 1.0 && counts_b.sum() >= 1.0, "compare_two_histograms: an empty histogram");

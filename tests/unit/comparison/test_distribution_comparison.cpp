@@ -14,7 +14,8 @@ Vec normal_masses(const Histogram1D& h, double mu, double s) {
   const Vec e = h.edges();
   Vec q(h.bins());
   for (Index i = 0; i < h.bins(); ++i)
-    q[i] = 0.5 * (std::erf((e[i + 1] - mu) / (s * std::sqrt(2.0))) - std::erf((e[i] - mu) / (s * std::sqrt(2.0))));
+    q[i] = 0.5 *
+           (std::erf((e[i + 1] - mu) / (s * std::sqrt(2.0))) - std::erf((e[i] - mu) / (s * std::sqrt(2.0))));
   return q;
 }
 Histogram1D sample(double mu, double s, std::uint32_t n, std::uint64_t seed) {
@@ -37,11 +38,13 @@ TEST_CASE("samples from the reference stay under the floor bound; a shifted refe
   // A 10%-wider reference is 10 floor-widths away at n = 20000.
   const auto wider = compare_histogram(h.counts_vec(), normal_masses(h, 0.0, 1.1), BinGeometry::of(h));
   for (const auto& r : wider)
-    if (r.metric == "tv" || r.metric == "hellinger" || r.metric == "w1") CHECK_MESSAGE(r.value > r.bound(), r.metric);
+    if (r.metric == "tv" || r.metric == "hellinger" || r.metric == "w1")
+      CHECK_MESSAGE(r.value > r.bound(), r.metric);
 }
 
 TEST_CASE("two samples of one distribution are consistent; of two distributions they are not") {
-  const Histogram1D a = sample(0.0, 1.0, 20000, 1), b = sample(0.0, 1.0, 30000, 2), c = sample(0.15, 1.0, 30000, 3);
+  const Histogram1D a = sample(0.0, 1.0, 20000, 1), b = sample(0.0, 1.0, 30000, 2),
+                    c = sample(0.15, 1.0, 30000, 3);
   for (const auto& r : compare_two_histograms(a.counts_vec(), b.counts_vec(), BinGeometry::of(a)))
     CHECK_MESSAGE(r.value <= r.bound(), r.metric);
   for (const auto& r : compare_two_histograms(a.counts_vec(), c.counts_vec(), BinGeometry::of(a)))

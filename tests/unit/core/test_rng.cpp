@@ -14,7 +14,8 @@ TEST_CASE("CounterRng::bits equals Random123's reference philox4x32-10") {
   for (std::uint32_t p : {0u, 1u, 77u, 4000000000u}) {
     for (std::uint64_t k : {0ull, 5ull, (1ull << 40) + 3}) {
       const std::uint32_t s = CounterRng::slot(Purpose::batch, 9);
-      r123::Philox4x32::ctr_type c = {{p, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32), s}};
+      r123::Philox4x32::ctr_type c = {
+          {p, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32), s}};
       r123::Philox4x32::key_type key = {{0x89ABCDEFu, 0x01234567u}};
       const auto r = ref(c, key);
       const Words4 w = rng.bits(p, k, s);
@@ -33,8 +34,10 @@ TEST_CASE("block normals equal the per-particle draw however the block is cut") 
   rng.normals(17, Purpose::increment, 100, M - 100, d, part.data() + 100, M);
   CHECK(whole == part);
   for (Index i = 0; i < M; i += 37) {
-    const auto z01 = rng.normal_pair(static_cast<std::uint32_t>(i), 17, CounterRng::slot(Purpose::increment, 0));
-    const auto z23 = rng.normal_pair(static_cast<std::uint32_t>(i), 17, CounterRng::slot(Purpose::increment, 1));
+    const auto z01 =
+        rng.normal_pair(static_cast<std::uint32_t>(i), 17, CounterRng::slot(Purpose::increment, 0));
+    const auto z23 =
+        rng.normal_pair(static_cast<std::uint32_t>(i), 17, CounterRng::slot(Purpose::increment, 1));
     CHECK(whole[0 * M + i] == z01[0]);
     CHECK(whole[1 * M + i] == z01[1]);
     CHECK(whole[2 * M + i] == z23[0]);

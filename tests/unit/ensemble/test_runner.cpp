@@ -24,8 +24,8 @@ struct Walk {
   void prepare(Index) {}
   [[nodiscard]] Scratch make_scratch(Index n) const { return {std::vector<double>(2 * n)}; }
   void step(Ensemble& x, Index first, Index count, long k, Scratch& sc) const {
-    rng.normals(static_cast<std::uint64_t>(k), Purpose::increment, static_cast<std::uint32_t>(first), count, 2,
-                sc.z.data(), count);
+    rng.normals(static_cast<std::uint64_t>(k), Purpose::increment, static_cast<std::uint32_t>(first), count,
+                2, sc.z.data(), count);
     for (Index j = 0; j < 2; ++j)
       for (Index i = 0; i < count; ++i) x(j, first + i) = a * x(j, first + i) + s * sc.z[j * count + i];
   }
@@ -46,9 +46,7 @@ Result run(int threads, Index block) {
   Snapshots snaps({0, 17, 999}, RecordPlan{10});
   auto region = [](const Ensemble& e, Index p) { return e(0, p) > 0.5; };
   FirstPassage<decltype(region)> fp(region);
-  auto f = [](const Ensemble& e, Index p, double* out) {
-    out[0] = e(0, p) * e(0, p) + e(1, p) * e(1, p);
-  };
+  auto f = [](const Ensemble& e, Index p, double* out) { out[0] = e(0, p) * e(0, p) + e(1, p) * e(1, p); };
   Trace<decltype(f)> trace({"r2"}, f, RecordPlan{25}, 200);
   RunOptions opts;
   opts.n_steps = 100;
@@ -106,8 +104,10 @@ TEST_CASE("a diverging particle is stopped, flagged and counted, and skipped by 
     void step(Ensemble& x, Index first, Index count, long k, Scratch& sc) const {
       Walk::step(x, first, count, k, sc);
       for (Index i = 0; i < count; ++i)
-        if (first + i == 5 && k == 3) x(0, first + i) = std::numeric_limits<double>::infinity();
-        else if (first + i == 9) x(1, first + i) = 1e300 * (k + 1);  // leaves the bound
+        if (first + i == 5 && k == 3)
+          x(0, first + i) = std::numeric_limits<double>::infinity();
+        else if (first + i == 9)
+          x(1, first + i) = 1e300 * (k + 1);  // leaves the bound
     }
   } w;
   Ensemble x = Ensemble::Zero(2, 64);
