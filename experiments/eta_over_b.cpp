@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
       .param("wor.samples", 16, "data set size N without replacement", at_least(3))
       .param("wor.batch", 8, "batch size without replacement (a sizeable fraction of N)", at_least(2));
 
+  exp.batch_within_samples("batches", "samples");
+  exp.batch_within_samples("wor.batch", "wor.samples");
   return exp.run(argc, argv, [](RunContext& ctx) {
     const auto& c = ctx.config();
     auto& f = ctx.file();

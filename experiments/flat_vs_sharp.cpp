@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
       .param("fp.cells", 800, "Fokker-Planck cells", at_least(50))
       .param("trajectories.steps", 20000, "steps of the illustrative SGD trajectories", at_least(100));
 
+  exp.batch_within_samples("sgd.batches", "data.n");
   return exp.run(argc, argv, [](RunContext& ctx) {
     const auto& cfg = ctx.config();
     auto& out = ctx.file();

@@ -166,6 +166,7 @@ int main(int argc, char** argv) {
       .param("flat_sharp.count", 4, "stored trajectories", at_least(1))
       .param("flat_sharp.every", 20, "record every n-th step", at_least(1));
 
+  exp.batch_within_samples("gradients.batch", "noise.n");
   return exp.run(argc, argv, [](RunContext& ctx) {
     const auto& cfg = ctx.config();
     auto& out = ctx.file();

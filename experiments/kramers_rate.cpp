@@ -91,6 +91,8 @@ int main(int argc, char** argv) {
       .param("label_noise.eta", 0.01, "learning rate of the label-noise runs", positive())
       .param("label_noise.batch", 1, "batch size of the label-noise runs", at_least(1));
 
+  exp.batch_within_samples("sgd.batch", "data.n");
+  exp.batch_within_samples("label_noise.batch", "data.n");
   return exp.run(argc, argv, [](RunContext& ctx) {
     const auto& cfg = ctx.config();
     auto& out = ctx.file();

@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
           },
           "SGD must be stable: eta * max curvature < 2");
 
+  exp.batch_within_samples("sgd.batch", "data.n");
   return exp.run(argc, argv, [](RunContext& ctx) {
     const auto& cfg = ctx.config();
     auto& out = ctx.file();

@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
           },
           "need 3 c y_e^2 < lambda (escape radius inside the monotone part of the unstable branch)");
 
+  exp.batch_within_samples("sgd.batch", "data.n");
   return exp.run(argc, argv, [](RunContext& ctx) {
     const auto& cfg = ctx.config();
     auto& out = ctx.file();

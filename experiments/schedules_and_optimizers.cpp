@@ -136,6 +136,10 @@ int main(int argc, char** argv) {
           },
           "theta0 must have landscape.dim entries");
 
+  exp.batch_within_samples("plateau.batch", "noise.n");
+  exp.batch_within_samples("schedules.batch", "noise.n");
+  exp.batch_within_samples("optimizers.batch", "noise.n");
+  exp.batch_within_samples("momentum.batch", "noise.n");
   return exp.run(argc, argv, [](RunContext& ctx) {
     const auto& cfg = ctx.config();
     auto& out = ctx.file();

@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
           },
           "the Fokker-Planck box must contain both minima (+-1.915) and the start");
 
+  exp.batch_within_samples("sgd.batch", "noise.samples");
   return exp.run(argc, argv, [](RunContext& ctx) {
     const auto& c = ctx.config();
     auto& out = ctx.file();

@@ -98,6 +98,9 @@ int main(int argc, char** argv) {
       .param("label_noise.floor_sigma", 3.0, "additive floor sigma", positive())
       .param("label_noise.time", 5.0, "run time (from the EM-chain law)", positive());
 
+  exp.batch_within_samples("double_well.batch", "double_well.samples");
+  exp.batch_within_samples("himmelblau.batch", "himmelblau.samples");
+  exp.batch_within_samples("label_noise.batch", "label_noise.samples");
   return exp.run(argc, argv, [](RunContext& ctx) {
     const auto& c = ctx.config();
     auto& f = ctx.file();

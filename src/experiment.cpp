@@ -46,6 +46,20 @@ Experiment& Experiment::cross_check(std::vector<std::string> keys, std::function
   return *this;
 }
 
+Experiment& Experiment::batch_within_samples(const std::string& batch_key, const std::string& samples_key) {
+  return cross_check(
+      {batch_key, samples_key},
+      [batch_key, samples_key](const Config& c) {
+        const auto N = static_cast<double>(c.get<std::int64_t>(samples_key));
+        const ParamValue& b = c.value(batch_key);
+        if (const auto* one = std::get_if<std::int64_t>(&b)) return static_cast<double>(*one) <= N;
+        for (double B : std::get<std::vector<double>>(b))
+          if (B > N) return false;
+        return true;
+      },
+      "the batch size B must not exceed the number of samples N");
+}
+
 int Experiment::run(int argc, char** argv, const Body& body) {
   try {
     return run_impl(argc, argv, body);

@@ -95,6 +95,10 @@ class Experiment {
   Experiment& cross_check(std::vector<std::string> keys, std::function<bool(const Config&)> pred,
                           std::string message);
 
+  /// The minibatch cannot be larger than the data set: B ≤ N for a batch key (an integer or an
+  /// array of batch sizes) and a data-set-size key; named in the one-line error otherwise.
+  Experiment& batch_within_samples(const std::string& batch_key, const std::string& samples_key);
+
   /// Runs the experiment; returns the process exit code (never throws).
   int run(int argc, char** argv, const Body& body);
 
