@@ -44,10 +44,9 @@ Experiment toy() {
       .param("name", "abc", "a label", one_of({"abc", "def"}))
       .param("flag", false, "a switch")
       .param("grid.edges", std::vector<double>{0.0, 1.0}, "bin edges", min_size(2))
-      .cross_check(
-          {"sgd.batch", "data.n"},
-          [](const Config& c) { return c.get<std::int64_t>("sgd.batch") <= c.get<std::int64_t>("data.n"); },
-          "the batch size B must not exceed the number of samples N");
+      .param("sweep.batches", std::vector<double>{1.0, 5.0}, "batch sizes of a sweep", positive())
+      .batch_within_samples("sgd.batch", "data.n")
+      .batch_within_samples("sweep.batches", "data.n");
   return e;
 }
 
@@ -210,6 +209,8 @@ TEST_CASE("harness: every kind of bad input is one line on stderr, exit code 2, 
         dir, in_dir({"--set", "sgd.batch=200"}),
         "sgd.batch = 200, data.n = 100: the batch size B must not exceed the number of samples N");
     expect_input_error(dir, in_dir({"--set", "data.n=5"}), "data.n = 5");
+    expect_input_error(dir, in_dir({"--set", "sweep.batches=[1, 500]"}),
+                       "sweep.batches = [1.0, 500.0], data.n = 100: the batch size B must not exceed");
   }
   SUBCASE("config files") {
     expect_input_error(dir, in_dir({"--config", (dir.path / "none.toml").string()}),
