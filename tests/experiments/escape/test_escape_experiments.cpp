@@ -7,34 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "sgdsde/io/results_reader.hpp"
+#include "experiments/quick_profile.hpp"
 
-namespace fs = std::filesystem;
 
 namespace {
-const fs::path kBin = fs::path(SGDSDE_BINARY_DIR) / "bin";
-const fs::path kOut = fs::path(SGDSDE_BINARY_DIR) / "results-quick";
-
-fs::path run_quick(const std::string& name) {
-  fs::create_directories(kOut);
-  const fs::path out = kOut / (name + ".h5");
-  std::string cmd("'");
-  cmd.append((kBin / name).string()).append("' --profile quick --threads 2 --quiet --out '");
-  cmd.append(out.string()).append("' > '").append((kOut / (name + ".log")).string()).append("' 2>&1");
-  const int rc = std::system(cmd.c_str());
-  REQUIRE(rc == 0);
-  REQUIRE(fs::exists(out));
-  return out;
-}
-
-void require_provenance(const sgdsde::io::ResultsReader& r, const std::string& name) {
-  for (const char* a : {"experiment", "config_toml", "seed", "code_version", "compiler", "wall_seconds",
-                        "threads", "profile"})
-    CHECK_MESSAGE(r.has_attribute("/", a), a);
-  CHECK(r.attribute_string("/", "experiment") == name);
-  CHECK(r.attribute_string("/", "profile") == "quick");
-}
-
 /// Every check whose name contains one of `needles` exists and passed; returns how many matched.
 int require_passed(const std::vector<sgdsde::io::CheckRow>& rows, const std::vector<std::string>& needles) {
   int found = 0;
@@ -54,9 +30,9 @@ int require_passed(const std::vector<sgdsde::io::CheckRow>& rows, const std::vec
 }  // namespace
 
 TEST_CASE("saddle_escape quick profile: valid file, headline checks pass") {
-  const auto path = run_quick("saddle_escape");
+  const auto path = sgdsde::test::run_quick_profile("saddle_escape");
   const sgdsde::io::ResultsReader r(path);
-  require_provenance(r, "saddle_escape");
+  sgdsde::test::check_provenance(r, "saddle_escape");
   CHECK(r.exists("/sgd/T0/steps"));
   CHECK(r.exists("/sde/T0/histogram"));
   CHECK(r.exists("/gd/steps"));
@@ -68,9 +44,9 @@ TEST_CASE("saddle_escape quick profile: valid file, headline checks pass") {
 }
 
 TEST_CASE("kramers_rate quick profile: valid file, headline checks pass") {
-  const auto path = run_quick("kramers_rate");
+  const auto path = sgdsde::test::run_quick_profile("kramers_rate");
   const sgdsde::io::ResultsReader r(path);
-  require_provenance(r, "kramers_rate");
+  sgdsde::test::check_provenance(r, "kramers_rate");
   CHECK(r.exists("/theory/tau_quadrature"));
   CHECK(r.exists("/sgd/T0/to_minimum/steps"));
   CHECK(r.exists("/sde/em_small/mean"));

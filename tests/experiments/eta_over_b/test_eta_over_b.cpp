@@ -7,21 +7,11 @@
 #include <filesystem>
 #include <string>
 
-#include "sgdsde/io/results_reader.hpp"
-
-namespace fs = std::filesystem;
+#include "experiments/quick_profile.hpp"
 
 TEST_CASE("eta_over_b quick profile: valid file, headline checks pass") {
-  const fs::path dir = fs::path(SGDSDE_BINARY_DIR) / "results-quick";
-  fs::create_directories(dir);
-  const fs::path out = dir / "eta_over_b.h5";
-  const std::string cmd = std::string(SGDSDE_BINARY_DIR) +
-                          "/bin/eta_over_b --profile quick --threads 2 --quiet --out " + out.string();
-  REQUIRE(std::system(cmd.c_str()) == 0);
-  const sgdsde::io::ResultsReader r(out);
-  for (const char* a :
-       {"experiment", "config_toml", "seed", "code_version", "wall_seconds", "threads", "profile"})
-    CHECK(r.has_attribute("/", a));
+  const sgdsde::io::ResultsReader r(sgdsde::test::run_quick_profile("eta_over_b"));
+  sgdsde::test::check_provenance(r, "eta_over_b");
   CHECK(r.exists("/summary/w1_vs_eta/eta"));
   CHECK(r.read_doubles("/summary/w1_vs_eta/eta").size() >= 3);
   const auto rows = r.read_checks();

@@ -6,24 +6,12 @@
 #include <filesystem>
 #include <string>
 
+#include "experiments/quick_profile.hpp"
 #include "sgdsde/io/distributions.hpp"
-#include "sgdsde/io/results_reader.hpp"
-
-namespace fs = std::filesystem;
 
 TEST_CASE("illustrations: quick profile runs and its checks pass") {
-  const fs::path dir = fs::path(SGDSDE_BINARY_DIR) / "results-quick";
-  fs::create_directories(dir);
-  const fs::path out = dir / "illustrations.h5";
-  const std::string cmd = std::string(SGDSDE_BINARY_DIR) +
-                          "/bin/illustrations --profile quick --threads 2 --quiet --out '" + out.string() +
-                          "'";
-  REQUIRE(std::system(cmd.c_str()) == 0);
-  sgdsde::io::ResultsReader f(out);
-  for (const char* a :
-       {"experiment", "config_toml", "seed", "code_version", "wall_seconds", "threads", "profile"})
-    CHECK_MESSAGE(f.has_attribute("/", a), a);
-  CHECK(f.attribute_string("/", "experiment") == "illustrations");
+  const sgdsde::io::ResultsReader f(sgdsde::test::run_quick_profile("illustrations"));
+  sgdsde::test::check_provenance(f, "illustrations");
   for (const char* d :
        {"/sgd/convex/gd_trajectory", "/sgd/convex/sgd_trajectory", "/sgd/himmelblau/low/trajectory",
         "/sgd/himmelblau/high/trajectory", "/sgd/gradients/point_0/minibatch_gradients",

@@ -7,24 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "sgdsde/io/results_reader.hpp"
-
-namespace fs = std::filesystem;
+#include "experiments/quick_profile.hpp"
 
 TEST_CASE("schedules_and_optimizers: quick profile runs and its headline checks pass") {
-  const fs::path dir = fs::path(SGDSDE_BINARY_DIR) / "results-quick";
-  fs::create_directories(dir);
-  const fs::path out = dir / "schedules_and_optimizers.h5";
-  const std::string cmd = std::string(SGDSDE_BINARY_DIR) +
-                          "/bin/schedules_and_optimizers --profile quick --threads 2 --quiet --out '" +
-                          out.string() + "'";
-  REQUIRE(std::system(cmd.c_str()) == 0);
-  sgdsde::io::ResultsReader f(out);
-  for (const char* a :
-       {"experiment", "config_toml", "seed", "code_version", "wall_seconds", "threads", "profile"})
-    CHECK_MESSAGE(f.has_attribute("/", a), a);
-  CHECK(f.attribute_string("/", "experiment") == "schedules_and_optimizers");
-  CHECK(f.attribute_string("/", "profile") == "quick");
+  const sgdsde::io::ResultsReader f(sgdsde::test::run_quick_profile("schedules_and_optimizers"));
+  sgdsde::test::check_provenance(f, "schedules_and_optimizers");
   for (const char* g : {"/sgd/plateau", "/theory/plateau", "/sgd/schedules", "/sde/schedules",
                         "/sgd/optimizers", "/sgd/momentum", "/theory/momentum"})
     CHECK_MESSAGE(f.is_group(g), g);

@@ -6,21 +6,11 @@
 #include <filesystem>
 #include <string>
 
-#include "sgdsde/io/results_reader.hpp"
-
-namespace fs = std::filesystem;
+#include "experiments/quick_profile.hpp"
 
 TEST_CASE("sme_weak_order quick profile: valid file, headline checks pass") {
-  const fs::path dir = fs::path(SGDSDE_BINARY_DIR) / "results-quick";
-  fs::create_directories(dir);
-  const fs::path out = dir / "sme_weak_order.h5";
-  const std::string cmd = std::string(SGDSDE_BINARY_DIR) +
-                          "/bin/sme_weak_order --profile quick --threads 2 --quiet --out " + out.string();
-  REQUIRE(std::system(cmd.c_str()) == 0);
-  const sgdsde::io::ResultsReader r(out);
-  for (const char* a :
-       {"experiment", "config_toml", "seed", "code_version", "wall_seconds", "threads", "profile"})
-    CHECK(r.has_attribute("/", a));
+  const sgdsde::io::ResultsReader r(sgdsde::test::run_quick_profile("sme_weak_order"));
+  sgdsde::test::check_provenance(r, "sme_weak_order");
   const auto eta = r.read_doubles("/sgd/eta");
   CHECK(eta.size() >= 3);
   for (const char* fn : {"theta", "theta2"})

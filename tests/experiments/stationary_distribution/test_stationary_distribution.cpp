@@ -6,24 +6,12 @@
 #include <filesystem>
 #include <string>
 
+#include "experiments/quick_profile.hpp"
 #include "sgdsde/io/distributions.hpp"
-#include "sgdsde/io/results_reader.hpp"
-
-namespace fs = std::filesystem;
 
 TEST_CASE("stationary_distribution quick profile: valid file, headline checks pass") {
-  const fs::path dir = fs::path(SGDSDE_BINARY_DIR) / "results-quick";
-  fs::create_directories(dir);
-  const fs::path out = dir / "stationary_distribution.h5";
-  const std::string cmd = std::string(SGDSDE_BINARY_DIR) +
-                          "/bin/stationary_distribution --profile quick --threads 2 --quiet --out " +
-                          out.string();
-  REQUIRE(std::system(cmd.c_str()) == 0);
-  const sgdsde::io::ResultsReader r(out);
-  for (const char* a :
-       {"experiment", "config_toml", "seed", "code_version", "wall_seconds", "threads", "profile"})
-    CHECK(r.has_attribute("/", a));
-  CHECK(r.attribute_string("/", "experiment") == "stationary_distribution");
+  const sgdsde::io::ResultsReader r(sgdsde::test::run_quick_profile("stationary_distribution"));
+  sgdsde::test::check_provenance(r, "stationary_distribution");
   for (const char* g : {"/sgd", "/sde", "/fokker_planck", "/theory", "/summary/checks"}) CHECK(r.exists(g));
 
   // Every histogram has at least one comparable reference (what `compare` pairs).
