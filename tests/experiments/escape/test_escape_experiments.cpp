@@ -9,7 +9,6 @@
 
 #include "experiments/quick_profile.hpp"
 
-
 namespace {
 /// Every check whose name contains one of `needles` exists and passed; returns how many matched.
 int require_passed(const std::vector<sgdsde::io::CheckRow>& rows, const std::vector<std::string>& needles) {
