@@ -81,6 +81,30 @@ void write_snapshots(ResultsFile& out, const std::string& path, const Snapshots&
   out.write(path, s.data(), {s.steps().size(), static_cast<std::size_t>(d), s.particles().size()});
 }
 
+/// Runs `model` on M copies of theta0 for K steps, tracing the ensemble's loss and |∇L|² every
+/// `every` steps and keeping the trajectories of the first M_traj particles every traj_every steps.
+template <class Model>
+auto run_traced(Model& model, const Vec& theta0, Index M, long K, long every, Index M_traj, long traj_every,
+                Progress& bar) {
+  const Index d = theta0.size();
+  Ensemble x = start(theta0, M);
+  Trace tr(
+      {"loss", "grad_norm2"},
+      [d](const Ensemble& s, Index p, double* o) {
+        o[0] = loss_of(s, p, 0, d);
+        o[1] = grad2_of(s, p, 0, d);
+      },
+      RecordPlan{every}, 0);
+  std::vector<Index> which;
+  for (Index i = 0; i < std::min(M_traj, M); ++i) which.push_back(i);
+  Snapshots snaps(which, RecordPlan{traj_every});
+  RunOptions opts;
+  opts.n_steps = K;
+  opts.on_block_done = [&bar](Index n) { bar.add(n); };
+  run_ensemble(model, x, opts, tr, snaps);
+  return std::pair{std::move(tr), std::move(snaps)};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -304,21 +328,7 @@ int main(int argc, char** argv) {
         const std::string gs = "/sgd/schedules/" + name, gd = "/sde/schedules/" + name;
         SgdEnsemble model(problem, Sgd{}, sched, B, Sampling::with_replacement, seed + 1000 + names.size());
         model.precompute_time(K);
-        Ensemble x = start(theta0, M);
-        Trace tr(
-            {"loss", "grad_norm2"},
-            [d](const Ensemble& s, Index p, double* o) {
-              o[0] = loss_of(s, p, 0, d);
-              o[1] = grad2_of(s, p, 0, d);
-            },
-            RecordPlan{every}, 0);
-        std::vector<Index> which;
-        for (Index i = 0; i < std::min(M_traj, M); ++i) which.push_back(i);
-        Snapshots snaps(which, RecordPlan{traj_every});
-        RunOptions opts;
-        opts.n_steps = K;
-        opts.on_block_done = [&bar](Index n) { bar.add(n); };
-        run_ensemble(model, x, opts, tr, snaps);
+        const auto [tr, snaps] = run_traced(model, theta0, M, K, every, M_traj, traj_every, bar);
         std::vector<double> times, lrs;
         for (long k : tr.steps()) {
           times.push_back(model.time(k));
@@ -355,6 +365,9 @@ int main(int argc, char** argv) {
               o[3] = o[0] - o[1];
             },
             RecordPlan{every}, 0);
+        RunOptions opts;
+        opts.n_steps = K;
+        opts.on_block_done = [&bar](Index n) { bar.add(n); };
         run_ensemble(sde, y, opts, ts);
         const Series s1 = series(ts, 0), s2 = series(ts, 1), sf = series(ts, 2), s12 = series(ts, 3);
         write_series(out, gd, "loss_dt1", s1);
@@ -427,21 +440,7 @@ int main(int argc, char** argv) {
         const std::string g = "/sgd/optimizers/" + name;
         SgdEnsemble model(problem, opt, ConstantLr{lr}, B, Sampling::with_replacement,
                           seed + 2000 + names.size());
-        Ensemble x = start(theta0, M);
-        Trace tr(
-            {"loss", "grad_norm2"},
-            [d](const Ensemble& s, Index p, double* o) {
-              o[0] = loss_of(s, p, 0, d);
-              o[1] = grad2_of(s, p, 0, d);
-            },
-            RecordPlan{every}, 0);
-        std::vector<Index> which;
-        for (Index i = 0; i < std::min(M_traj, M); ++i) which.push_back(i);
-        Snapshots snaps(which, RecordPlan{traj_every});
-        RunOptions opts;
-        opts.n_steps = K;
-        opts.on_block_done = [&bar](Index n) { bar.add(n); };
-        run_ensemble(model, x, opts, tr, snaps);
+        const auto [tr, snaps] = run_traced(model, theta0, M, K, every, M_traj, traj_every, bar);
         out.write(g + "/steps", tr.steps());
         const Series sl = series(tr, 0);
         write_series(out, g, "loss", sl);
