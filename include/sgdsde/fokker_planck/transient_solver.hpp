@@ -47,6 +47,15 @@ class TransientSolver {
   [[nodiscard]] long factorisations() const { return factorisations_; }
   [[nodiscard]] long steps() const { return steps_total_; }
 
+  /// Threads of each linear solve (1 or 2, default 1; GridLU::set_solve_threads): two only pay
+  /// on an otherwise idle machine, and the results are the same bit for bit.
+  void set_solve_threads(int threads) {
+    require(threads == 1 || threads == 2, "fokker_planck transient: solve threads must be 1 or 2");
+    solve_threads_ = threads;
+    for (auto& f : factors_)
+      if (f.lu) f.lu->set_solve_threads(threads);
+  }
+
   /// Changes the step; the time grid restarts at the current time.
   void set_dt(double dt) {
     require(std::isfinite(dt) && dt > 0.0, "fokker_planck transient: dt must be > 0");
@@ -156,7 +165,10 @@ class TransientSolver {
     Factorised* slot = &factors_[0];
     for (auto& f : factors_)
       if (!f.lu || f.last_use < slot->last_use) slot = &f;
-    if (!slot->lu) slot->lu = std::make_unique<GridLU<Dim>>(fp_.grid(), fp_.positivity_preserving());
+    if (!slot->lu) {
+      slot->lu = std::make_unique<GridLU<Dim>>(fp_.grid(), fp_.positivity_preserving(), true);
+      slot->lu->set_solve_threads(solve_threads_);
+    }
     const SpMat& A = matrix(s);
     SpMat I(A.rows(), A.cols());
     I.setIdentity();
@@ -174,6 +186,7 @@ class TransientSolver {
   Scheme scheme_;
   double dt_ = 0.0, t0_ = 0.0;
   long k_ = 0, steps_total_ = 0, factorisations_ = 0, use_ = 0;
+  int solve_threads_ = 1;
   std::vector<std::pair<double, SpMat>> matrices_;
   std::array<Factorised, 2> factors_;
   Vec next_, rhs_, stage_;
