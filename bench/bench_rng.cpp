@@ -66,6 +66,32 @@ void BM_philox_bits(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * kBlock);
 }
 BENCHMARK(BM_philox_bits);
+
+#if defined(__AVX512F__)
+/// The AVX-512 Philox kernel alone (detail::philox4x32_10_x8, kPhiloxSets sets of eight counters),
+/// items = blocks of four words: the ceiling of every block kernel (one block per SGD index quadruple,
+/// per normal pair). Arg 1: all four words used; arg 0: word 0 only (a B = 1 SGD step).
+void BM_philox_x8(benchmark::State& state) {
+  const detail::PhiloxRoundKeys512 rk(42, 0);
+  const bool all_words = state.range(0) != 0;
+  constexpr int G = detail::kPhiloxSets;
+  __m512i acc = _mm512_setzero_si512();
+  std::uint32_t p = 0;
+  for (auto _ : state) {
+    for (int i = 0; i < kBlock; i += 8 * G, p += 8 * G) {
+      __m512i c[G][4];
+      detail::philox4x32_10_x8(c, p, 7, 0, CounterRng::slot(Purpose::batch, 0), rk);
+      for (int j = 0; j < G; ++j)
+        acc = all_words ? _mm512_ternarylogic_epi64(
+                              acc, c[j][0], _mm512_ternarylogic_epi64(c[j][1], c[j][2], c[j][3], 0x96), 0x96)
+                        : _mm512_xor_si512(acc, c[j][0]);
+    }
+    benchmark::DoNotOptimize(acc);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * kBlock);
+}
+BENCHMARK(BM_philox_x8)->Arg(0)->Arg(1);
+#endif
 }  // namespace
 
 BENCHMARK_MAIN();

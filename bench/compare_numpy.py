@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The project's ensembles and Fokker-Planck solver side by side with NumPy/SciPy, in one run.
 
-Usage: /usr/bin/python3 bench/compare_numpy.py [--build build/perf] [--quick]
+Usage: /usr/bin/python3 bench/compare_numpy.py [--build build/perf] [--quick] [--only em,sgd,linreg,fp]
 
 For each case the same problem is run by the project's binary (bench/ensemble_throughput,
 bench/bench_fokker_planck, bench/bench_rng from --build) and by the code a competent NumPy user
@@ -210,7 +210,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", default="build/perf")
     ap.add_argument("--quick", action="store_true", help="small sizes (a smoke test of the script)")
+    ap.add_argument("--only", default="em,sgd,linreg,fp",
+                    help="comma-separated sections to run: em, sgd, linreg, fp (default: all)")
     a = ap.parse_args()
+    only = set(a.only.split(","))
     et = os.path.join(a.build, "bench", "ensemble_throughput")
     q = a.quick
     dw_minima = np.array([[-1.0], [1.0]])
@@ -218,94 +221,103 @@ def main():
     print("== machine: nproc", os.cpu_count(), "| load average", os.getloadavg())
     print("== numpy", np.__version__, "| scipy", __import__("scipy").__version__)
 
-    # Normal generation ceiling (bench_rng, d = 2: two normals per Philox block).
-    rng_b = gbench(os.path.join(a.build, "bench", "bench_rng"), "BM_normals/2/")
-    ceiling = {}
-    for b in rng_b:
-        th = b.get("threads", 1)
-        ceiling[th] = b["items_per_second"] / th  # per thread (Google Benchmark sums over threads)
-        print(f"normals ({b['name']}): {b['items_per_second']:.3e}/s (Google Benchmark items/s: per thread CPU time, "
-              f"summed over threads) = {ceiling[th]:.3e}/s per thread")
-
-    print("\n== Euler-Maruyama ensembles (final states + streaming histogram)")
     hdr = f"{'case':<34}{'impl':<22}{'wall s':>8}{'cpu s':>8}{'p-steps/s':>11}{'x NumPy':>8}  stats"
-    print(hdr)
-    cases = [("double_well", 100_000, 1000, [("NumPy plain", em_double_well_plain), ("NumPy in place", em_double_well_inplace)]),
-             ("double_well", 1_000_000, 1000, [("NumPy in place", em_double_well_inplace)]),
-             ("himmelblau", 100_000, 1000, [("NumPy in place", em_himmelblau_inplace)]),
-             ("himmelblau", 1_000_000, 200, [("NumPy in place", em_himmelblau_inplace)])]
-    if q:
-        cases = [(p, M // 100, K // 10, f) for p, M, K, f in cases]
-    for prob, M, K, np_impls in cases:
-        minima = dw_minima if prob == "double_well" else HIMMELBLAU_MINIMA
-        tag = f"{prob} M={M:.0e} K={K}"
-        ref = None
-        for name, fn in np_impls:
+    if "em" in only:
+        # Normal generation ceiling (bench_rng, d = 2: two normals per Philox block).
+        rng_b = gbench(os.path.join(a.build, "bench", "bench_rng"), "BM_normals/2/")
+        ceiling = {}
+        for b in rng_b:
+            th = b.get("threads", 1)
+            ceiling[th] = b["items_per_second"] / th  # per thread (Google Benchmark sums over threads)
+            print(f"normals ({b['name']}): {b['items_per_second']:.3e}/s (Google Benchmark items/s: per thread CPU time, "
+                  f"summed over threads) = {ceiling[th]:.3e}/s per thread")
+
+        print("\n== Euler-Maruyama ensembles (final states + streaming histogram)")
+        print(hdr)
+        cases = [("double_well", 100_000, 1000, [("NumPy plain", em_double_well_plain), ("NumPy in place", em_double_well_inplace)]),
+                 ("double_well", 1_000_000, 1000, [("NumPy in place", em_double_well_inplace)]),
+                 ("himmelblau", 100_000, 1000, [("NumPy in place", em_himmelblau_inplace)]),
+                 ("himmelblau", 1_000_000, 200, [("NumPy in place", em_himmelblau_inplace)])]
+        if q:
+            cases = [(p, M // 100, K // 10, f) for p, M, K, f in cases]
+        for prob, M, K, np_impls in cases:
+            minima = dw_minima if prob == "double_well" else HIMMELBLAU_MINIMA
+            tag = f"{prob} M={M:.0e} K={K}"
+            ref = None
+            for name, fn in np_impls:
+                with Clock() as c:
+                    X = fn(M, K)
+                rate = M * K / c.wall
+                fr = well_fractions(X, minima)
+                ref = (rate, fr)
+                print(f"{tag:<34}{name:<22}{c.wall:>8.2f}{c.cpu:>8.2f}{rate:>11.3e}{'1':>8}  fractions {np.round(fr, 5)}")
+            for th in (1, 2):
+                r = run_cxx(et, problem=prob, model="sde", particles=M, steps=K, threads=th)
+                z = z_max(r["fractions"], ref[1], M, M)
+                per_thread = r["rate"] / th
+                ceil = ceiling[1]  # one thread's normal rate: the per-core ceiling
+                nz = 1 if prob == "double_well" else 2  # normals per particle-step
+                print(f"{tag:<34}{'C++ ' + str(th) + ' thread(s)':<22}{r['wall']:>8.2f}{r['cpu']:>8.2f}{r['rate']:>11.3e}"
+                      f"{r['rate'] / ref[0]:>8.1f}  fractions {np.round(r['fractions'], 5)} |z|max={z:.1f}"
+                      f" {'agree' if z < 5 else 'DIFFER'}; per thread {nz * per_thread / ceil:.0%} of normal rate"
+                      f" (CPU: {nz * M * K / r['cpu'] / ceil:.0%})")
+
+    if "sgd" in only:
+        print("\n== SGD ensembles, double well, additive noise N = 1e4, with replacement, eta = 1e-3")
+        print(hdr)
+        M, K = (1000, 20) if q else (100_000, 200)
+        for B in (1, 32):
+            tag = f"SGD B={B} M={M:.0e} K={K}"
             with Clock() as c:
-                X = fn(M, K)
-            rate = M * K / c.wall
-            fr = well_fractions(X, minima)
-            ref = (rate, fr)
-            print(f"{tag:<34}{name:<22}{c.wall:>8.2f}{c.cpu:>8.2f}{rate:>11.3e}{'1':>8}  fractions {np.round(fr, 5)}")
-        for th in (1, 2):
-            r = run_cxx(et, problem=prob, model="sde", particles=M, steps=K, threads=th)
-            z = z_max(r["fractions"], ref[1], M, M)
-            per_thread = r["rate"] / th
-            ceil = ceiling[1]  # one thread's normal rate: the per-core ceiling
-            nz = 1 if prob == "double_well" else 2  # normals per particle-step
-            print(f"{tag:<34}{'C++ ' + str(th) + ' thread(s)':<22}{r['wall']:>8.2f}{r['cpu']:>8.2f}{r['rate']:>11.3e}"
-                  f"{r['rate'] / ref[0]:>8.1f}  fractions {np.round(r['fractions'], 5)} |z|max={z:.1f}"
-                  f" {'agree' if z < 5 else 'DIFFER'}; per thread {nz * per_thread / ceil:.0%} of normal rate"
-                  f" (CPU: {nz * M * K / r['cpu'] / ceil:.0%})")
+                X = sgd_double_well(M, K, B)
+            np_rate = M * K / c.wall
+            fr = well_fractions(X, dw_minima)
+            print(f"{tag:<34}{'NumPy gather':<22}{c.wall:>8.2f}{c.cpu:>8.2f}{np_rate:>11.3e}{'1':>8}  fractions {np.round(fr, 5)}")
+            for th in (1, 2):
+                r = run_cxx(et, problem="double_well", model="sgd", particles=M, steps=K, threads=th, batch=B, samples=10_000)
+                z = z_max(r["fractions"], fr, M, M)
+                print(f"{tag:<34}{'C++ ' + str(th) + ' thread(s)':<22}{r['wall']:>8.2f}{r['cpu']:>8.2f}{r['rate']:>11.3e}"
+                      f"{r['rate'] / np_rate:>8.1f}  fractions {np.round(r['fractions'], 5)} |z|max={z:.1f} (informative)")
 
-    print("\n== SGD ensembles, double well, additive noise N = 1e4, with replacement, eta = 1e-3")
-    print(hdr)
-    M, K = (1000, 20) if q else (100_000, 200)
-    for B in (1, 32):
-        tag = f"SGD B={B} M={M:.0e} K={K}"
+    if "linreg" in only:
+        # Label-noise linear regression d = 100, N = 1e4, B = 32: NumPy on M = 1000 runs (its (M, B, d)
+        # gather is 25 MB per step), C++ bench_sgd on M = 1e4 (run-steps per second do not depend on M here).
+        M, K = (100, 5) if q else (1000, 50)
         with Clock() as c:
-            X = sgd_double_well(M, K, B)
+            sgd_linear_regression(M, K)
         np_rate = M * K / c.wall
-        fr = well_fractions(X, dw_minima)
-        print(f"{tag:<34}{'NumPy gather':<22}{c.wall:>8.2f}{c.cpu:>8.2f}{np_rate:>11.3e}{'1':>8}  fractions {np.round(fr, 5)}")
-        for th in (1, 2):
-            r = run_cxx(et, problem="double_well", model="sgd", particles=M, steps=K, threads=th, batch=B, samples=10_000)
-            z = z_max(r["fractions"], fr, M, M)
-            print(f"{tag:<34}{'C++ ' + str(th) + ' thread(s)':<22}{r['wall']:>8.2f}{r['cpu']:>8.2f}{r['rate']:>11.3e}"
-                  f"{r['rate'] / np_rate:>8.1f}  fractions {np.round(r['fractions'], 5)} |z|max={z:.1f} (informative)")
+        tag = "linreg d=100 B=32"
+        print(f"{tag:<34}{'NumPy gather (M=1e3)':<22}{c.wall:>8.2f}{c.cpu:>8.2f}{np_rate:>11.3e}{'1':>8}")
+        for b in gbench(os.path.join(a.build, "bench", "bench_sgd"), "LinearRegression"):
+            th = b["name"].split("/")[1]
+            sc = {"ms": 1e-3, "us": 1e-6, "ns": 1e-9, "s": 1.0}[b["time_unit"]]
+            print(f"{tag:<34}{'C++ ' + th + ' thread(s) (M=1e4)':<22}{b['real_time'] * sc:>8.3f}{b['cpu_time'] * sc:>8.3f}"
+                  f"{b['run_steps_per_s']:>11.3e}{b['run_steps_per_s'] / np_rate:>8.1f}  (per iteration of 10 steps)")
 
-    # Label-noise linear regression d = 100, N = 1e4, B = 32: NumPy on M = 1000 runs (its (M, B, d)
-    # gather is 25 MB per step), C++ bench_sgd on M = 1e4 (run-steps per second do not depend on M here).
-    M, K = (100, 5) if q else (1000, 50)
-    with Clock() as c:
-        sgd_linear_regression(M, K)
-    np_rate = M * K / c.wall
-    tag = "linreg d=100 B=32"
-    print(f"{tag:<34}{'NumPy gather (M=1e3)':<22}{c.wall:>8.2f}{c.cpu:>8.2f}{np_rate:>11.3e}{'1':>8}")
-    for b in gbench(os.path.join(a.build, "bench", "bench_sgd"), "LinearRegression"):
-        th = b["name"].split("/")[1]
-        sc = {"ms": 1e-3, "us": 1e-6, "ns": 1e-9, "s": 1.0}[b["time_unit"]]
-        print(f"{tag:<34}{'C++ ' + th + ' thread(s) (M=1e4)':<22}{b['real_time'] * sc:>8.3f}{b['cpu_time'] * sc:>8.3f}"
-              f"{b['run_steps_per_s']:>11.3e}{b['run_steps_per_s'] / np_rate:>8.1f}  (per iteration of 10 steps)")
-
-    print("\n== Fokker-Planck, 2-D Himmelblau T = 10, Scharfetter-Gummel, stationary solve")
-    fp_exe = os.path.join(a.build, "bench", "bench_fokker_planck")
-    sizes = [128] if q else [128, 256, 512]
-    print(f"{'n':>5}{'scipy wall':>11}{'scipy cpu':>10}{'C++ wall':>9}{'C++ cpu':>8}{'x (wall)':>9}{'x (cpu)':>8}"
-          f"{'L1 scipy':>10}{'L1 C++':>10}  (L1 vs the Gibbs density)")
-    for n in sizes:
-        c, l1s = scipy_stationary(n)
-        b = gbench(fp_exe, f"Stationary.*/{n}/")[0]
-        sc = {"ms": 1e-3, "us": 1e-6, "ns": 1e-9, "s": 1.0}[b["time_unit"]]
-        cw, cc = b["real_time"] * sc, b["cpu_time"] * sc
-        print(f"{n:>5}{c.wall:>11.3f}{c.cpu:>10.3f}{cw:>9.3f}{cc:>8.3f}{c.wall / cw:>9.2f}{c.cpu / cc:>8.2f}"
-              f"{l1s:>10.1e}{b['l1_vs_gibbs']:>10.1e}")
-    n = 256  # the benchmark's transient size
-    sw, scpu = scipy_transient_step(n)
-    tb = [b for b in gbench(fp_exe, f"Transient.*/{n}/") if b.get("label") == "implicit_euler"][0]
-    sc = {"ms": 1e-3, "us": 1e-6, "ns": 1e-9, "s": 1.0}[tb["time_unit"]]
-    print(f"transient implicit Euler step at {n}^2 (factor outside): scipy splu.solve {sw * 1e3:.2f} ms wall / "
-          f"{scpu * 1e3:.2f} ms cpu; C++ {tb['real_time'] * sc * 1e3:.2f} ms wall / {tb['cpu_time'] * sc * 1e3:.2f} ms cpu")
+    if "fp" in only:
+        print("\n== Fokker-Planck, 2-D Himmelblau T = 10, Scharfetter-Gummel, stationary solve")
+        fp_exe = os.path.join(a.build, "bench", "bench_fokker_planck")
+        sizes = [128] if q else [128, 256, 512]
+        print(f"{'n':>5}{'scipy wall':>11}{'scipy cpu':>10}{'C++ wall':>9}{'C++ cpu':>8}{'x (wall)':>9}{'x (cpu)':>8}"
+              f"{'L1 scipy':>10}{'L1 C++':>10}  (L1 vs the Gibbs density)")
+        for n in sizes:
+            c, l1s = scipy_stationary(n)
+            b = gbench(fp_exe, f"Stationary.*/{n}/")[0]
+            sc = {"ms": 1e-3, "us": 1e-6, "ns": 1e-9, "s": 1.0}[b["time_unit"]]
+            cw, cc = b["real_time"] * sc, b["cpu_time"] * sc
+            print(f"{n:>5}{c.wall:>11.3f}{c.cpu:>10.3f}{cw:>9.3f}{cc:>8.3f}{c.wall / cw:>9.2f}{c.cpu / cc:>8.2f}"
+                  f"{l1s:>10.1e}{b['l1_vs_gibbs']:>10.1e}")
+        n = 256  # the benchmark's transient size
+        sw, scpu = scipy_transient_step(n)
+        print(f"transient implicit Euler step at {n}^2 (factor outside): scipy splu.solve {sw * 1e3:.2f} ms wall / "
+              f"{scpu * 1e3:.2f} ms cpu")
+        for tb in gbench(fp_exe, f"Transient.*/{n}/"):  # one entry per solve thread count (1, 2)
+            if tb.get("label") != "implicit_euler":
+                continue
+            sc = {"ms": 1e-3, "us": 1e-6, "ns": 1e-9, "s": 1.0}[tb["time_unit"]]
+            th = int(tb.get("solve_threads", 1))
+            print(f"  C++ {th} solve thread(s): {tb['real_time'] * sc * 1e3:.2f} ms wall / "
+                  f"{tb['cpu_time'] * sc * 1e3:.2f} ms cpu ({sw / (tb['real_time'] * sc):.1f}x scipy wall)")
 
 
 if __name__ == "__main__":

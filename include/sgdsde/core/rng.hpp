@@ -143,45 +143,98 @@ inline void box_muller_words(std::uint32_t w0, std::uint32_t w1, std::uint32_t w
 /// Particles per internal block of the normal generator (a multiple of every SIMD width).
 inline constexpr int kNormalLanes = 64;
 
+#if defined(__AVX512F__)
+/// The round keys of Philox4x32-10 (key + r·W), scalar and broadcast to 64-bit lanes.
+struct PhiloxRoundKeys512 {
+  std::uint32_t s0[10], s1[10];
+  __m512i k0[10], k1[10];
+  PhiloxRoundKeys512(std::uint32_t key0, std::uint32_t key1) {
+    for (int r = 0; r < 10; ++r) {
+      s0[r] = key0 + static_cast<std::uint32_t>(r) * philox_w0;
+      s1[r] = key1 + static_cast<std::uint32_t>(r) * philox_w1;
+      k0[r] = _mm512_set1_epi64(static_cast<long long>(s0[r]));
+      k1[r] = _mm512_set1_epi64(static_cast<long long>(s1[r]));
+    }
+  }
+};
+
+/// Philox4x32-10 of the counters (p0 + 8j + lane, k_lo, k_hi, slot) for lane = 0 … 7 and
+/// j = 0 … G−1: c[j][w] receives word w of the eight counters of set j in the low halves of its
+/// 64-bit lanes (the upper halves are garbage). vpmuludq needs no masking: it reads only the low
+/// halves, and every other operation is bitwise, so only low halves ever reach a low half.
+///
+/// Only word 0 of the counter differs between lanes, so the first two rounds are partly scalar:
+/// round 0's product k_hi·M1 and round 1's product of the (lane-independent) new word 0 with M0 are
+/// computed once, and each of those rounds needs one vector multiply instead of two. The rounds of
+/// the G sets are interleaved so that G dependency chains are in flight at once.
+template <int G>
+inline void philox4x32_10_x8(__m512i (&c)[G][4], std::uint32_t p0, std::uint32_t k_lo, std::uint32_t k_hi,
+                             std::uint32_t slot, const PhiloxRoundKeys512& rk) {
+  const __m512i m0 = _mm512_set1_epi64(philox_m0), m1 = _mm512_set1_epi64(philox_m1);
+  const auto bcast = [](std::uint32_t v) { return _mm512_set1_epi64(static_cast<long long>(v)); };
+  // Round 0 on the lane-independent words: q1 = k_hi·M1, n0 = hi(q1) ^ k_lo ^ key0.
+  const std::uint64_t q1s = std::uint64_t{philox_m1} * k_hi;
+  const std::uint32_t a0 = static_cast<std::uint32_t>(q1s >> 32) ^ k_lo ^ rk.s0[0];
+  const auto b1 = static_cast<std::uint32_t>(q1s);
+  // Round 1's q0 = a0·M0 is lane-independent too.
+  const std::uint64_t q0s = std::uint64_t{philox_m0} * a0;
+  const __m512i x0 = bcast(slot ^ rk.s1[0]);                                   // round 0: n2 = hi(q0) ^ x0
+  const __m512i x1 = bcast(b1 ^ rk.s0[1]);                                     // round 1: n0 = hi(q1) ^ x1
+  const __m512i x2 = bcast(static_cast<std::uint32_t>(q0s >> 32) ^ rk.s1[1]);  // round 1: n2 = c3 ^ x2
+  const __m512i c3_1 = bcast(static_cast<std::uint32_t>(q0s));                 // round 1: c3 = lo(q0)
+  const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  for (int j = 0; j < G; ++j) {
+    const __m512i p = _mm512_add_epi64(bcast(p0 + static_cast<std::uint32_t>(8 * j)), lane);
+    const __m512i q0 = _mm512_mul_epu32(p, m0);  // round 0
+    const __m512i n2 = _mm512_xor_si512(_mm512_srli_epi64(q0, 32), x0);
+    const __m512i q1 = _mm512_mul_epu32(n2, m1);  // round 1
+    c[j][0] = _mm512_xor_si512(_mm512_srli_epi64(q1, 32), x1);
+    c[j][1] = q1;
+    c[j][2] = _mm512_xor_si512(q0, x2);
+    c[j][3] = c3_1;
+  }
+  for (int r = 2; r < 10; ++r) {
+    for (int j = 0; j < G; ++j) {
+      const __m512i q0 = _mm512_mul_epu32(c[j][0], m0), q1 = _mm512_mul_epu32(c[j][2], m1);
+      // n0 = hi(q1) ^ c1 ^ k0, n2 = hi(q0) ^ c3 ^ k1 (0x96: three-way xor)
+      c[j][0] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(q1, 32), c[j][1], rk.k0[r], 0x96);
+      c[j][2] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(q0, 32), c[j][3], rk.k1[r], 0x96);
+      c[j][1] = q1;
+      c[j][3] = q0;
+    }
+  }
+}
+#endif
+
+/// Sets of eight counters that the AVX-512 block kernels run at once (kNormalLanes and the fused
+/// SGD block are multiples of 8 · kPhiloxSets).
+inline constexpr int kPhiloxSets = 4;
+
 /// The uniforms (u1 ∈ (0, 1], u2 ∈ [0, 1)) of particles [p0, p0 + kNormalLanes) at counter words
 /// (k_lo, k_hi, slot). Philox is integer arithmetic, so every code path gives the same bits; with
-/// AVX-512 it runs eight counters per register in 64-bit lanes (vpmuludq needs no masking: the
-/// upper halves only ever feed the next multiply, which ignores them).
+/// AVX-512 it runs eight counters per register in 64-bit lanes, kPhiloxSets registers at a time.
 inline void philox_uniform_block(std::uint32_t p0, std::uint32_t k_lo, std::uint32_t k_hi, std::uint32_t slot,
                                  std::uint32_t key0, std::uint32_t key1, double* __restrict u1,
                                  double* __restrict u2) {
 #if defined(__AVX512F__) && defined(__AVX512DQ__)
-  __m512i rk0[10], rk1[10];
-  for (int r = 0; r < 10; ++r) {
-    rk0[r] = _mm512_set1_epi64(static_cast<long long>(key0 + static_cast<std::uint32_t>(r) * philox_w0));
-    rk1[r] = _mm512_set1_epi64(static_cast<long long>(key1 + static_cast<std::uint32_t>(r) * philox_w1));
-  }
-  const __m512i m0 = _mm512_set1_epi64(philox_m0), m1 = _mm512_set1_epi64(philox_m1);
+  static_assert(kNormalLanes % (8 * kPhiloxSets) == 0);
+  const PhiloxRoundKeys512 rk(key0, key1);
   const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
-  const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
   const __m512i one_bit = _mm512_set1_epi64(1);
-  for (int g = 0; g < kNormalLanes; g += 8) {
-    __m512i c0 =
-        _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(p0 + static_cast<std::uint32_t>(g))), lane);
-    __m512i c1 = _mm512_set1_epi64(k_lo), c2 = _mm512_set1_epi64(k_hi), c3 = _mm512_set1_epi64(slot);
-    for (int r = 0; r < 10; ++r) {
-      const __m512i q0 = _mm512_mul_epu32(c0, m0), q1 = _mm512_mul_epu32(c2, m1);
-      // n0 = hi(q1) ^ c1 ^ k0, n2 = hi(q0) ^ c3 ^ k1 (0x96: three-way xor)
-      const __m512i n0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(q1, 32), c1, rk0[r], 0x96);
-      const __m512i n2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(q0, 32), c3, rk1[r], 0x96);
-      c0 = n0;
-      c1 = q1;
-      c2 = n2;
-      c3 = q0;
+  const __m512d scale = _mm512_set1_pd(0x1.0p-53);
+  for (int g = 0; g < kNormalLanes; g += 8 * kPhiloxSets) {
+    __m512i c[kPhiloxSets][4];
+    philox4x32_10_x8(c, p0 + static_cast<std::uint32_t>(g), k_lo, k_hi, slot, rk);
+    for (int j = 0; j < kPhiloxSets; ++j) {
+      // 53-bit uniforms from (c0:c1) and (c2:c3): ((hi << 32) | lo) >> 11, exact in double.
+      const __m512i a = _mm512_srli_epi64(
+          _mm512_or_si512(_mm512_slli_epi64(c[j][0], 32), _mm512_and_si512(c[j][1], lo32)), 11);
+      const __m512i b = _mm512_srli_epi64(
+          _mm512_or_si512(_mm512_slli_epi64(c[j][2], 32), _mm512_and_si512(c[j][3], lo32)), 11);
+      _mm512_storeu_pd(u1 + g + 8 * j,
+                       _mm512_mul_pd(_mm512_cvtepu64_pd(_mm512_add_epi64(a, one_bit)), scale));
+      _mm512_storeu_pd(u2 + g + 8 * j, _mm512_mul_pd(_mm512_cvtepu64_pd(b), scale));
     }
-    // 53-bit uniforms from (c0:c1) and (c2:c3): ((hi << 32) | lo) >> 11, exact in double.
-    const __m512i a =
-        _mm512_srli_epi64(_mm512_or_si512(_mm512_slli_epi64(c0, 32), _mm512_and_si512(c1, lo32)), 11);
-    const __m512i b =
-        _mm512_srli_epi64(_mm512_or_si512(_mm512_slli_epi64(c2, 32), _mm512_and_si512(c3, lo32)), 11);
-    const __m512d scale = _mm512_set1_pd(0x1.0p-53);
-    _mm512_storeu_pd(u1 + g, _mm512_mul_pd(_mm512_cvtepu64_pd(_mm512_add_epi64(a, one_bit)), scale));
-    _mm512_storeu_pd(u2 + g, _mm512_mul_pd(_mm512_cvtepu64_pd(b), scale));
   }
 #else
   for (int i = 0; i < kNormalLanes; ++i) {

@@ -42,37 +42,51 @@ std::pair<Ensemble, Ensemble> fused_and_generic(const F& f, const Vec& x0, Index
   }
   return out;
 }
+
+/// Mismatches of detail::batch_noise_sums<D> against the sums over BatchSampler::sample's indices,
+/// with ξ_i(0) = i and ξ_i(1) = i² (exact in double), so that B = 1 gives the index itself.
+template <int D>
+int batch_sum_mismatches(Index N, Index B, std::uint32_t p0, long k) {
+  const BatchSampler sampler(N, B, Sampling::with_replacement, 0x123456789ull);
+  std::vector<double> xi(static_cast<std::size_t>(D * N));
+  for (Index i = 0; i < N; ++i) {
+    xi[static_cast<std::size_t>(D * i)] = static_cast<double>(i);
+    if (D == 2) xi[static_cast<std::size_t>(D * i + 1)] = static_cast<double>(i * i);
+  }
+  alignas(64) double s[2][detail::kSgdLanes];
+  std::vector<Index> batch(static_cast<std::size_t>(B));
+  BatchSampler::Scratch scratch = sampler.make_scratch();
+  detail::batch_noise_sums<D>(sampler, xi.data(), p0, k, s);
+  int mismatches = 0;
+  for (int i = 0; i < detail::kSgdLanes; ++i) {
+    sampler.sample(p0 + static_cast<std::uint32_t>(i), k, std::span<Index>(batch), scratch);
+    double s0 = 0.0, s1 = 0.0;
+    for (const Index b : batch) {
+      s0 += static_cast<double>(b);
+      s1 += static_cast<double>(b * b);
+    }
+    if (s0 != s[0][i] || (D == 2 && s1 != s[1][i])) ++mismatches;
+  }
+  return mismatches;
+}
 }  // namespace
 
 TEST_CASE("fused path: the batch sums are those of BatchSampler's indices") {
-  const Index N = 1000;
-  for (const Index B : {Index{1}, Index{7}, Index{32}}) {
-    const BatchSampler sampler(N, B, Sampling::with_replacement, 0x123456789ull);
-    // ξ_i(0) = i and ξ_i(1) = i² (exact in double), so B = 1 gives the index itself.
-    std::vector<double> xi(2 * N);
-    for (Index i = 0; i < N; ++i) {
-      xi[static_cast<std::size_t>(2 * i)] = static_cast<double>(i);
-      xi[static_cast<std::size_t>(2 * i + 1)] = static_cast<double>(i * i);
-    }
-    alignas(64) double s[2][detail::kSgdLanes];
-    std::vector<Index> batch(static_cast<std::size_t>(B));
-    BatchSampler::Scratch scratch = sampler.make_scratch();
-    int mismatches = 0;
-    for (const long k : {0L, 5L, (1L << 33) + 3}) {
-      const std::uint32_t p0 = 4096 + 13;
-      detail::batch_noise_sums<2>(sampler, xi.data(), p0, k, s);
-      for (int i = 0; i < detail::kSgdLanes; ++i) {
-        sampler.sample(p0 + static_cast<std::uint32_t>(i), k, std::span<Index>(batch), scratch);
-        double s0 = 0.0, s1 = 0.0;
-        for (const Index b : batch) {
-          s0 += static_cast<double>(b);
-          s1 += static_cast<double>(b * b);
+  // Batch sizes below, at and across multiples of the four words of a Philox block; first particles
+  // whose block wraps around 2^32; steps with a nonzero high counter word.
+  for (const Index N : {Index{1}, Index{1000}})
+    for (const Index B : {Index{1}, Index{2}, Index{3}, Index{4}, Index{5}, Index{7}, Index{8}, Index{13},
+                          Index{32}, Index{33}})
+      for (const std::uint32_t p0 : {0u, 4096u + 13u, 4294967295u - 63u, 4294967295u - 20u})
+        for (const long k : {0L, 5L, (1L << 33) + 3}) {
+          if (B > N) continue;
+          CAPTURE(N);
+          CAPTURE(B);
+          CAPTURE(p0);
+          CAPTURE(k);
+          CHECK(batch_sum_mismatches<1>(N, B, p0, k) == 0);
+          CHECK(batch_sum_mismatches<2>(N, B, p0, k) == 0);
         }
-        if (s0 != s[0][i] || s1 != s[1][i]) ++mismatches;
-      }
-    }
-    CHECK(mismatches == 0);
-  }
 }
 
 TEST_CASE("fused path: bitwise the generic step (1-D double well, 2-D Himmelblau and quadratic)") {
