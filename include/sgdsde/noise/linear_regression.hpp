@@ -6,6 +6,12 @@
 //   minimum θ̂ = H⁻¹ b (least squares), ∇ℓ_i = a_i (a_iᵀθ − y_i),
 //   Σ₁(θ) = (1/N) Σ r_i² a_i a_iᵀ − ∇L ∇Lᵀ,  r_i = a_iᵀθ − y_i  (O(N d²), exact).
 // A batch gradient costs O(B·d).
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -21,91 +27,67 @@
 namespace sgdsde {
 
 namespace detail {
-/// Doubles per Eigen packet (8 under AVX-512).
-inline constexpr int kDotLanes = Eigen::internal::packet_traits<double>::size;
+/// Lanes of the dot-product accumulators (one AVX-512 register).
+inline constexpr int kDotLanes = 8;
 
-/// out[c] = cols[c] · x (length d) for G columns at once, each bitwise Eigen 3.4's
-/// `a.col(i).dot(x)` as GCC compiles it with AVX-512 (redux_impl, LinearVectorizedTraversal): packet
-/// products summed into two accumulators (16 at a time), merged, one more packet, predux; then the
-/// remaining d mod 8 products added one by one (GCC -O3 vectorises 4 of them as products then
-/// in-order adds, and contracts the rest to FMAs; every expression is Eigen's, so the compiler
-/// contracts a·b + c where it does in Eigen's code, -O0 included; -O2, which does not vectorise that
-/// tail, would differ in the last bit). The G independent sums overlap the gathered columns' cache
-/// misses and the FMA/reduction latencies that serialised the per-sample loop.
-/// tests/unit/linreg/test_linear_regression_kernel.cpp checks it against Eigen for d = 1 … 130.
+/// out[c] = cols[c] · x (length d) for G columns at once, in a fixed order of our own (the same
+/// bits with or without AVX-512, at any optimisation level, whatever the compiler contracts):
+/// lane l ∈ [0, 8) accumulates acc_l = fma(a_j, x_j, acc_l) over j ≡ l (mod 8), j ascending,
+/// from acc_l = +0; then out = ((acc_0 + acc_4) + (acc_2 + acc_6)) + ((acc_1 + acc_5) + (acc_3 + acc_7)).
+/// The G independent sums overlap the gathered columns' cache misses and the FMA latencies.
 template <int G>
 void dot_group(const double* const* cols, const double* x, Index d, double* out) {
-  using namespace Eigen::internal;
-  using P = packet_traits<double>::type;
-  const Index n1 = d / 8 * 8, n2 = d / 16 * 16;
-  Index j0 = 0;
-  if (n1 > 0) {
-    P p0[G], p1[G];
-    const P x0 = ploadu<P>(x);
-    for (int c = 0; c < G; ++c) p0[c] = pmul(ploadu<P>(cols[c]), x0);
-    if (n1 > 8) {
-      const P x1 = ploadu<P>(x + 8);
-      for (int c = 0; c < G; ++c) p1[c] = pmul(ploadu<P>(cols[c] + 8), x1);
-      for (Index i = 16; i < n2; i += 16) {
-        const P xa = ploadu<P>(x + i), xb = ploadu<P>(x + i + 8);
-        for (int c = 0; c < G; ++c) {
-          p0[c] = padd(p0[c], pmul(ploadu<P>(cols[c] + i), xa));
-          p1[c] = padd(p1[c], pmul(ploadu<P>(cols[c] + i + 8), xb));
-        }
-      }
-      for (int c = 0; c < G; ++c) p0[c] = padd(p0[c], p1[c]);
-      if (n1 > n2) {
-        const P xa = ploadu<P>(x + n2);
-        for (int c = 0; c < G; ++c) p0[c] = padd(p0[c], pmul(ploadu<P>(cols[c] + n2), xa));
-      }
-    }
-    for (int c = 0; c < G; ++c) out[c] = predux(p0[c]);
-    j0 = n1;
-  } else {
-    for (int c = 0; c < G; ++c) out[c] = cols[c][0] * x[0];
-    j0 = 1;
+#if defined(__AVX512F__)
+  __m512d acc[G];
+  for (int c = 0; c < G; ++c) acc[c] = _mm512_setzero_pd();
+  Index j = 0;
+  for (; j + kDotLanes <= d; j += kDotLanes) {
+    const __m512d xv = _mm512_loadu_pd(x + j);
+    for (int c = 0; c < G; ++c) acc[c] = _mm512_fmadd_pd(_mm512_loadu_pd(cols[c] + j), xv, acc[c]);
   }
-  // The tail, as GCC's vectoriser leaves Eigen's scalar loop: chunks of 8 then 4 as products added in
-  // order (no FMA), the rest as res + a·x (an FMA where the compiler contracts, as in Eigen's loop).
-  using P4 = packet_traits<double>::half;
-  for (; j0 + 8 <= d; j0 += 8) {
-    const P xa = ploadu<P>(x + j0);
-    for (int c = 0; c < G; ++c) {
-      alignas(64) double prod[8];
-      pstore(prod, pmul(ploadu<P>(cols[c] + j0), xa));
-      for (int l = 0; l < 8; ++l) out[c] += prod[l];
-    }
+  if (j < d) {  // lanes l < d − j only; the others keep their accumulator (signed zeros included)
+    const auto m = static_cast<__mmask8>((1u << (d - j)) - 1u);
+    const __m512d xv = _mm512_maskz_loadu_pd(m, x + j);
+    for (int c = 0; c < G; ++c)
+      acc[c] = _mm512_mask3_fmadd_pd(_mm512_maskz_loadu_pd(m, cols[c] + j), xv, acc[c], m);
   }
-  if (j0 + 4 <= d) {
-    const P4 xa = ploadu<P4>(x + j0);
-    for (int c = 0; c < G; ++c) {
-      alignas(32) double prod[4];
-      pstore(prod, pmul(ploadu<P4>(cols[c] + j0), xa));
-      for (int l = 0; l < 4; ++l) out[c] += prod[l];
-    }
-    j0 += 4;
+  for (int c = 0; c < G; ++c) {
+    const __m256d h = _mm256_add_pd(_mm512_castpd512_pd256(acc[c]), _mm512_extractf64x4_pd(acc[c], 1));
+    const __m128d q = _mm_add_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
+    out[c] = _mm_cvtsd_f64(_mm_add_sd(q, _mm_unpackhi_pd(q, q)));
   }
-  for (; j0 < d; ++j0)
-    for (int c = 0; c < G; ++c) out[c] += cols[c][j0] * x[j0];
+#else
+  for (int c = 0; c < G; ++c) {
+    double acc[kDotLanes] = {};
+    for (Index j = 0; j < d; ++j) acc[j % kDotLanes] = std::fma(cols[c][j], x[j], acc[j % kDotLanes]);
+    out[c] = ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+  }
+#endif
 }
 
-/// g[j] += r[c] · cols[c][j] for c = 0 … G−1 in order: bitwise G times Eigen's
-/// `g.noalias() += r * a.col(i)` (same expressions, so the same FMA contraction).
+/// g[j] = fma(r[c], cols[c][j], g[j]) for c = 0 … G−1 in order, every j (an exact fused
+/// multiply-add each, so the same bits with or without AVX-512).
 template <int G>
 void axpy_group(const double* r, const double* const* cols, double* g, Index d) {
-  using namespace Eigen::internal;
-  using P = packet_traits<double>::type;
-  constexpr Index n = kDotLanes;
-  P rv[G];
-  for (int c = 0; c < G; ++c) rv[c] = pset1<P>(r[c]);
+#if defined(__AVX512F__)
+  __m512d rv[G];
+  for (int c = 0; c < G; ++c) rv[c] = _mm512_set1_pd(r[c]);
   Index j = 0;
-  for (; j + n <= d; j += n) {
-    P acc = ploadu<P>(g + j);
-    for (int c = 0; c < G; ++c) acc = padd(acc, pmul(rv[c], ploadu<P>(cols[c] + j)));
-    pstoreu(g + j, acc);
+  for (; j + kDotLanes <= d; j += kDotLanes) {
+    __m512d acc = _mm512_loadu_pd(g + j);
+    for (int c = 0; c < G; ++c) acc = _mm512_fmadd_pd(rv[c], _mm512_loadu_pd(cols[c] + j), acc);
+    _mm512_storeu_pd(g + j, acc);
   }
-  for (; j < d; ++j)
-    for (int c = 0; c < G; ++c) g[j] += r[c] * cols[c][j];
+  if (j < d) {
+    const auto m = static_cast<__mmask8>((1u << (d - j)) - 1u);
+    __m512d acc = _mm512_maskz_loadu_pd(m, g + j);
+    for (int c = 0; c < G; ++c) acc = _mm512_fmadd_pd(rv[c], _mm512_maskz_loadu_pd(m, cols[c] + j), acc);
+    _mm512_mask_storeu_pd(g + j, m, acc);
+  }
+#else
+  for (Index j = 0; j < d; ++j)
+    for (int c = 0; c < G; ++c) g[j] = std::fma(r[c], cols[c][j], g[j]);
+#endif
 }
 }  // namespace detail
 
@@ -164,38 +146,44 @@ class LinearRegression {
   // ---- FiniteSum ----
   [[nodiscard]] Index num_samples() const { return y_.size(); }
   void per_sample_gradient(const Vec& x, Index i, Vec& g) const {
-    const double r = a_.col(i).dot(x) - y_[i];
+    const double* col = a_.col(i).data();
+    double r = 0.0;
+    detail::dot_group<1>(&col, x.data(), dim(), &r);  // batch_gradient's residual, bit for bit
+    r -= y_[i];
     g = r * a_.col(i);
   }
+  /// (1/B) Σ_b a_{i_b} r_{i_b}, r_i = a_iᵀx − y_i, in this order: the batch cut into groups of 8
+  /// consecutive samples, then at most one of 4, then single samples; per group the residuals
+  /// (detail::dot_group), then g += r_i a_i in batch order per coordinate (detail::axpy_group, one
+  /// FMA each); finally g /= B. The order is ours, not Eigen's, so it is the same in every build.
   void batch_gradient(const Vec& x, std::span<const Index> batch, Vec& g) const {
     const Index d = dim();
     g.setZero(d);
     std::size_t b = 0;
-    if constexpr (detail::kDotLanes == 8) {
-      // Eight (then four) samples at a time: their residuals (independent dot products, each in
-      // Eigen's order, detail::dot_group), then g += r_i a_i in batch order per coordinate
-      // (detail::axpy_group): bitwise the loop below, with the gathered columns' cache misses and the
-      // dot products' latencies overlapped (the inputs, 8 MB at d = 100, N = 10⁴, live in L3).
-      for (; b + 8 <= batch.size(); b += 8) {
-        // Memory hint (no effect on g): the first lines of the next group's columns, whose latency
-        // otherwise stalls the group's first loads.
-        for (std::size_t q = b + 8; q < b + 16 && q < batch.size(); ++q) {
-          const double* col = a_.col(batch[q]).data();
-          __builtin_prefetch(col);
-          if (d > 8) __builtin_prefetch(col + 8);
-        }
-        sum_group<8>(x, batch.subspan(b, 8), g);
-      }
-      for (; b + 4 <= batch.size(); b += 4) sum_group<4>(x, batch.subspan(b, 4), g);
+    for (; b + 8 <= batch.size(); b += 8) {
+      // Memory hint (no effect on g): the next group's columns, whose latency otherwise stalls the
+      // group's loads (the inputs, 8 MB at d = 100, N = 10⁴, live in L3).
+      prefetch(batch.subspan(b + 8, std::min<std::size_t>(8, batch.size() - b - 8)));
+      sum_group<8>(x, batch.subspan(b, 8), g);
     }
-    // r_i as in per_sample_gradient (Eigen's vectorised dot: the strict left-to-right sum did not
-    // vectorise and bounded the ensemble at ~2 GFlop/s, docs/benchmarks.md).
-    for (; b < batch.size(); ++b) {
-      const Index i = batch[b];
-      const double r = a_.col(i).dot(x) - y_[i];
-      g.noalias() += r * a_.col(i);
+    if (b + 4 <= batch.size()) {
+      sum_group<4>(x, batch.subspan(b, 4), g);
+      b += 4;
     }
+    for (; b < batch.size(); ++b) sum_group<1>(x, batch.subspan(b, 1), g);
     g /= static_cast<double>(batch.size());
+  }
+
+  /// Memory hint only (no effect on any result): asks the cache for the inputs a_i and labels y_i
+  /// of the given samples (SgdEnsemble calls it with the first samples of the next run's batch).
+  void prefetch(std::span<const Index> samples) const {
+    const Index d = dim();
+    for (const Index i : samples) {
+      const double* col = a_.col(i).data();
+      for (Index j = 0; j < d; j += 8) __builtin_prefetch(col + j);  // every line of the column
+      __builtin_prefetch(col + d - 1);
+      __builtin_prefetch(y_.data() + i);
+    }
   }
 
   [[nodiscard]] Mat per_sample_covariance(const Vec& x) const {

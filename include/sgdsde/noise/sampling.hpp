@@ -145,6 +145,27 @@ class BatchSampler {
     }
   }
 
+  /// Particles per internal chunk of sample_group (AVX-512: four sets of eight counters in flight).
+  static constexpr Index group_lanes = 32;
+
+  /// The batches of particles first … first + count − 1 at step k, bitwise sample()'s:
+  /// out[i·B + b] = index b of particle first + i (out.size() ≥ count·B). With replacement under
+  /// AVX-512 the Philox blocks of group_lanes particles are drawn at once (detail::philox4x32_10_x8)
+  /// and their indices are CounterRng::below of the words (vpmuludq, high half); every other mode or
+  /// build calls sample() per particle. No allocation.
+  void sample_group(std::uint32_t first, Index count, long k, std::span<Index> out, Scratch& scratch) const {
+    require(static_cast<Index>(out.size()) >= count * B_, "batch sampler: output span too small");
+#if defined(__AVX512F__)
+    if (mode_ == Sampling::with_replacement) {
+      sample_group_with_replacement(first, count, k, out.data());
+      return;
+    }
+#endif
+    for (Index i = 0; i < count; ++i)
+      sample(first + static_cast<std::uint32_t>(i), k,
+             out.subspan(static_cast<std::size_t>(i * B_), static_cast<std::size_t>(B_)), scratch);
+  }
+
   /// The permutation of epoch e for a particle (shuffled_epochs).
   [[nodiscard]] FeistelPermutation epoch_permutation(std::uint32_t particle, std::uint64_t epoch) const {
     FeistelPermutation::Keys keys{};
@@ -156,6 +177,40 @@ class BatchSampler {
 
  private:
   static constexpr std::uint32_t empty = 0xFFFFFFFFu;
+
+#if defined(__AVX512F__)
+  /// sample_group's with-replacement kernel: per chunk of group_lanes particles and batch slot q,
+  /// the Philox words of the chunk (index 4q + r of particle lane = high half of word r · N), stored
+  /// slot-wide to a buffer first and then copied to each particle's batch (reading a lane straight
+  /// after its 512-bit store would stall store forwarding). Particles past first + count are computed
+  /// (counters wrap mod 2³² like the scalar ones) and dropped.
+  void sample_group_with_replacement(std::uint32_t first, Index count, long k, Index* out) const {
+    constexpr int sets = detail::kPhiloxSets;
+    static_assert(group_lanes == 8 * sets);
+    const auto step = static_cast<std::uint64_t>(k);
+    const auto k_lo = static_cast<std::uint32_t>(step), k_hi = static_cast<std::uint32_t>(step >> 32);
+    const detail::PhiloxRoundKeys512 rk(static_cast<std::uint32_t>(rng_.seed()),
+                                        static_cast<std::uint32_t>(rng_.seed() >> 32));
+    const __m512i n = _mm512_set1_epi64(static_cast<long long>(N_));
+    alignas(64) std::int64_t idx[4][group_lanes];
+    for (Index c0 = 0; c0 < count; c0 += group_lanes) {
+      const Index lanes = std::min<Index>(group_lanes, count - c0);
+      const std::uint32_t p0 = first + static_cast<std::uint32_t>(c0);
+      Index* dst = out + c0 * B_;
+      for (Index b0 = 0; b0 < B_; b0 += 4) {
+        __m512i c[sets][4];
+        detail::philox4x32_10_x8(c, p0, k_lo, k_hi,
+                                 CounterRng::slot(Purpose::batch, static_cast<std::uint32_t>(b0 / 4)), rk);
+        const Index nr = std::min<Index>(4, B_ - b0);
+        for (Index r = 0; r < nr; ++r)
+          for (int j = 0; j < sets; ++j)
+            _mm512_store_si512(idx[r] + 8 * j, _mm512_srli_epi64(_mm512_mul_epu32(c[j][r], n), 32));
+        for (Index i = 0; i < lanes; ++i)
+          for (Index r = 0; r < nr; ++r) dst[i * B_ + b0 + r] = static_cast<Index>(idx[r][i]);
+      }
+    }
+  }
+#endif
 
   /// Inserts v into the hash set; false if it was already there.
   [[nodiscard]] bool insert(std::uint32_t* table, std::uint32_t v) const {

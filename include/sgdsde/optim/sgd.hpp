@@ -13,6 +13,8 @@
 //    vectorised fused step of optim/sgd_fused.hpp (bitwise the same results; set_fused(false) turns it off).
 //  - run_sgd / sgd_trajectory: one run, for tests and plots.
 // time(k) = Σ_{j<k} η_j (the SDE time of step k).
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -28,14 +30,41 @@
 
 namespace sgdsde {
 
+namespace detail {
+/// tile(j, i) = x(j, p0 + i) for i < n (columns n … of the tile are left as they are).
+inline void load_tile(const Ensemble& x, Index p0, Index n, Mat& tile) {
+  const Index rows = x.rows(), ld = x.cols();
+  double* out = tile.data();
+  for (Index j = 0; j < rows; ++j) {
+    const double* row = x.data() + j * ld + p0;
+    for (Index i = 0; i < n; ++i) out[i * rows + j] = row[i];
+  }
+}
+/// x(j, p0 + i) = tile(j, i) for i < n.
+inline void store_tile(const Mat& tile, Index p0, Index n, Ensemble& x) {
+  const Index rows = x.rows(), ld = x.cols();
+  const double* in = tile.data();
+  for (Index j = 0; j < rows; ++j) {
+    double* row = x.data() + j * ld + p0;
+    for (Index i = 0; i < n; ++i) row[i] = in[i * rows + j];
+  }
+}
+}  // namespace detail
+
 template <FiniteSum F, Optimizer O, Schedule S>
 class SgdEnsemble {
  public:
   static constexpr int n_moments = O::n_moments;
 
+  /// Particles whose coordinates step() copies into a contiguous tile at once (a transpose: each
+  /// row j of the ensemble contributes one run of kTile consecutive doubles).
+  static constexpr Index kTile = 8;
+
   struct Scratch {
     Vec x, g;
-    std::vector<Index> batch;
+    std::vector<Index> batches;  ///< BatchSampler::group_lanes batches of B, particle-major
+    Mat tile;                    ///< d × kTile: column i = coordinates of the tile's particle i
+    Mat moments;                 ///< (n_moments·d) × kTile, the same for the optimizer moments
     BatchSampler::Scratch sampler;
   };
 
@@ -58,12 +87,18 @@ class SgdEnsemble {
     Scratch s;
     s.x = Vec::Zero(dim());
     s.g = Vec::Zero(dim());
-    s.batch.assign(static_cast<std::size_t>(batch_size()), 0);
+    s.batches.assign(static_cast<std::size_t>(BatchSampler::group_lanes * batch_size()), 0);
+    s.tile = Mat::Zero(dim(), kTile);
+    s.moments = Mat::Zero(static_cast<Index>(n_moments) * dim(), kTile);
     s.sampler = sampler_.make_scratch();
     return s;
   }
 
-  /// Particles [first, first + count) from step k to k + 1.
+  /// Particles [first, first + count) from step k to k + 1. Generic path: the batches of
+  /// BatchSampler::group_lanes particles at once (BatchSampler::sample_group), then per tile of kTile
+  /// particles their coordinates (and moments) copied into contiguous columns, per particle the batch
+  /// gradient and the optimizer update on the copy, and the tile copied back. Every particle sees the
+  /// same operations as run_sgd, so the grouping changes no bit.
   void step(Ensemble& x, Index first, Index count, long k, Scratch& s) {
     const double lr = schedule_(k);
     if constexpr (FusedSgd<F, O>) {
@@ -72,18 +107,37 @@ class SgdEnsemble {
         return;
       }
     }
-    const Index d = dim();
+    const Index d = dim(), B = batch_size();
     const long t = k + 1;
     std::array<double, static_cast<std::size_t>(n_moments)> m{};
-    const std::span<Index> batch(s.batch);
-    for (Index p = first; p < first + count; ++p) {
-      sampler_.sample(static_cast<std::uint32_t>(p), k, batch, s.sampler);
-      for (Index j = 0; j < d; ++j) s.x[j] = x(j, p);
-      problem_.batch_gradient(s.x, std::span<const Index>(batch), s.g);
-      for (Index j = 0; j < d; ++j) {
-        for (int q = 0; q < n_moments; ++q) m[static_cast<std::size_t>(q)] = state_(q * d + j, p);
-        optimizer_.update(x(j, p), s.g[j], m, lr, t);
-        for (int q = 0; q < n_moments; ++q) state_(q * d + j, p) = m[static_cast<std::size_t>(q)];
+    for (Index c0 = 0; c0 < count; c0 += BatchSampler::group_lanes) {
+      const Index n = std::min(BatchSampler::group_lanes, count - c0);
+      sampler_.sample_group(static_cast<std::uint32_t>(first + c0), n, k, std::span<Index>(s.batches),
+                            s.sampler);
+      for (Index t0 = 0; t0 < n; t0 += kTile) {
+        const Index nt = std::min(kTile, n - t0), p0 = first + c0 + t0;
+        detail::load_tile(x, p0, nt, s.tile);
+        if constexpr (n_moments > 0) detail::load_tile(state_, p0, nt, s.moments);
+        for (Index i = 0; i < nt; ++i) {
+          s.x = s.tile.col(i);
+          const std::span<const Index> batch(s.batches.data() + (t0 + i) * B, static_cast<std::size_t>(B));
+          if constexpr (requires { problem_.prefetch(batch); }) {
+            // Memory hint (no effect on results): the first samples of the next particle's batch.
+            if (t0 + i + 1 < n)
+              problem_.prefetch(std::span<const Index>(s.batches.data() + (t0 + i + 1) * B,
+                                                       static_cast<std::size_t>(std::min<Index>(8, B))));
+          }
+          problem_.batch_gradient(s.x, batch, s.g);
+          double* xi = s.tile.col(i).data();
+          double* mi = s.moments.col(i).data();
+          for (Index j = 0; j < d; ++j) {
+            for (int q = 0; q < n_moments; ++q) m[static_cast<std::size_t>(q)] = mi[q * d + j];
+            optimizer_.update(xi[j], s.g[j], m, lr, t);
+            for (int q = 0; q < n_moments; ++q) mi[q * d + j] = m[static_cast<std::size_t>(q)];
+          }
+        }
+        detail::store_tile(s.tile, p0, nt, x);
+        if constexpr (n_moments > 0) detail::store_tile(s.moments, p0, nt, state_);
       }
     }
   }
