@@ -11,6 +11,7 @@
 #include "sgdsde/fokker_planck/transient_solver.hpp"
 #include "sgdsde/landscapes/double_well.hpp"
 #include "sgdsde/landscapes/quadratic.hpp"
+#include "support/fokker_planck_boxes.hpp"
 
 using namespace sgdsde;
 using sgdsde::fp::Density;
@@ -19,16 +20,11 @@ using sgdsde::fp::FokkerPlanck;
 using sgdsde::fp::Grid;
 using sgdsde::fp::Scheme;
 using sgdsde::fp::TransientSolver;
+using sgdsde::test::box1;
+using sgdsde::test::box2;
+using sgdsde::test::gaussian;
 
 namespace {
-
-Box box1(double lo, double hi) { return {Vec::Constant(1, lo), Vec::Constant(1, hi)}; }
-Box box2(double lo0, double hi0, double lo1, double hi1) {
-  Vec lo(2), hi(2);
-  lo << lo0, lo1;
-  hi << hi0, hi1;
-  return {lo, hi};
-}
 
 // Normalises f over [lo, hi] by composite Simpson with m (even) intervals.
 double simpson(const std::function<double(double)>& f, double lo, double hi, int m) {
@@ -46,10 +42,6 @@ void check_orders(const char* name, const std::vector<Index>& n, const std::vect
   for (std::size_t i = 1; i < err.size(); ++i) os << " " << std::log2(err[i - 1] / err[i]);
   MESSAGE(os.str());
   for (std::size_t i = 1; i < err.size(); ++i) CHECK(std::log2(err[i - 1] / err[i]) >= 1.9);
-}
-
-double gaussian(double x, double m, double v) {
-  return std::exp(-0.5 * (x - m) * (x - m) / v) / std::sqrt(2.0 * std::numbers::pi * v);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "sgdsde/landscapes/double_well.hpp"
 #include "sgdsde/landscapes/himmelblau.hpp"
 #include "sgdsde/landscapes/quadratic.hpp"
+#include "support/fokker_planck_boxes.hpp"
 
 using namespace sgdsde;
 using sgdsde::fp::Density;
@@ -21,16 +22,11 @@ using sgdsde::fp::FokkerPlanck;
 using sgdsde::fp::Grid;
 using sgdsde::fp::Scheme;
 using sgdsde::fp::TransientSolver;
+using sgdsde::test::box1;
+using sgdsde::test::box2;
+using sgdsde::test::gaussian;
 
 namespace {
-
-Box box1(double lo, double hi) { return {Vec::Constant(1, lo), Vec::Constant(1, hi)}; }
-Box box2(double lo0, double hi0, double lo1, double hi1) {
-  Vec lo(2), hi(2);
-  lo << lo0, lo1;
-  hi << hi0, hi1;
-  return {lo, hi};
-}
 
 // max |p − q| / max q (the error relative to the density's scale).
 double max_rel(const Vec& p, const Vec& q) { return (p - q).cwiseAbs().maxCoeff() / q.cwiseAbs().maxCoeff(); }
@@ -61,10 +57,6 @@ double l1_state_dependent(Index n) {
                              return Vec::Constant(1, state_dependent_D(x[0]));
                            }));
   return fp.stationary().l1_distance(exact_state_dependent(g));
-}
-
-double gaussian(double x, double m, double v) {
-  return std::exp(-0.5 * (x - m) * (x - m) / v) / std::sqrt(2.0 * std::numbers::pi * v);
 }
 
 // OU: L = ½(h₀x² + h₁y²), D = diag(T₀, T₁); Gaussian start (m₀, v₀) per axis (THEORY §3).
