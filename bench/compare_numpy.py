@@ -32,7 +32,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_fokker_planck_scipy import generator  # noqa: E402  (the same SG discretisation)
+from compare_fokker_planck_scipy import generator, gibbs, pinned_stationary  # noqa: E402  (the same SG discretisation)
 
 HIMMELBLAU_MINIMA = np.array([[3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186], [3.584428, -1.848127]])
 
@@ -178,19 +178,8 @@ def z_max(p, q, M1, M2):
 # ---------------------------------------------------------------- SciPy Fokker-Planck
 def scipy_stationary(n, T=10.0):
     with Clock() as c:
-        A, L, h = generator(n, T)
-        pin = int(np.argmin(L))
-        A = A.tolil()
-        A[pin, :] = 0.0
-        A[pin, pin] = 1.0
-        A = A.tocsc()
-        rhs = np.zeros(n * n)
-        rhs[pin] = 1.0
-        p = spla.spsolve(A, rhs)
-        p /= p.sum() * h * h
-    g = np.exp(-(L - L.min()) / T)
-    g /= g.sum() * h * h
-    return c, np.abs(p - g).sum() * h * h
+        p, L, h = pinned_stationary(n, T)
+    return c, np.abs(p - gibbs(L, h, T)).sum() * h * h
 
 
 def scipy_transient_step(n, T=10.0, dt=1e-3, steps=20):

