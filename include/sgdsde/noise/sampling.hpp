@@ -3,19 +3,24 @@
 // (seed, p, k), drawn through CounterRng with Purpose::batch, so ensembles are bitwise identical
 // for any thread count and any particle can be replayed alone. Each costs O(B) time and O(B) space.
 //
-//  - with_replacement: index b is CounterRng::below(bits(p, k, slot(batch, b/4))[b%4], N).
+//  - with_replacement: each particle p has one stream of 32-bit words, w_j = word j mod 4 of the
+//    Philox block bits(p, ⌊j/4⌋, stream_slot()) (the block number takes the counter's step words);
+//    step k uses w_{kB} … w_{kB+B−1} (j mod 2⁶⁴), and index b is CounterRng::below(w_{kB+b}, N).
+//    Every word is used once and a block serves four indices whatever B is (at B = 1, four steps),
+//    which is what makes small batches cheap: the Philox block is the whole cost of an index.
 //    Σ_B = Σ₁ / B. (B = N is NOT gradient descent in this mode.)
 //  - without_replacement: a uniform B-subset of [0, N) by Floyd's algorithm (Bentley & Floyd 1987):
 //    for j = N−B … N−1 draw t uniform in [0, j]; insert t, or j if t is already in. Membership is an
 //    open-addressing hash set of ≥ 2B slots in the scratch (cleared per draw, O(B)). The b-th draw
-//    uses word b of the same slots as above. Σ_B = (N−B)/(N−1) · Σ₁ / B. B = N gives [0, N) in order
-//    (full-batch gradient descent, no random numbers).
+//    uses word b mod 4 of bits(p, k, slot(batch, b/4)). Σ_B = (N−B)/(N−1) · Σ₁ / B. B = N gives
+//    [0, N) in order (full-batch gradient descent, no random numbers).
 //  - shuffled_epochs: each epoch e visits the samples in the order of a random permutation
 //    π_{seed,p,e} of [0, N) (FeistelPermutation, keys from bits(p, e, slot(batch, 0xFFFF00 + r))),
 //    cut into floor(N/B) consecutive batches; the last N mod B positions are dropped (PyTorch
 //    drop_last=True), so an epoch is floor(N/B) steps and step k is batch k mod floor(N/B) of epoch
 //    k div floor(N/B). Each batch is a uniform B-subset, so Σ_B = (N−B)/(N−1) · Σ₁ / B as without
 //    replacement; batches of one epoch are disjoint. B = N gives every sample every step (GD).
+// The three modes use disjoint counters (different slots), so they never share random numbers.
 #include <algorithm>
 #include <cstdint>
 #include <span>
@@ -105,12 +110,17 @@ class BatchSampler {
     const auto n32 = static_cast<std::uint32_t>(N_);
     switch (mode_) {
       case Sampling::with_replacement: {
-        Words4 w{};
-        for (Index b = 0; b < B_; ++b) {
-          if (b % 4 == 0)
-            w = rng_.bits(particle, step,
-                          CounterRng::slot(Purpose::batch, static_cast<std::uint32_t>(b / 4)));
-          out[static_cast<std::size_t>(b)] = CounterRng::below(w[static_cast<std::size_t>(b % 4)], n32);
+        // Words kB … kB + B − 1 of the particle's stream, block by block.
+        const std::uint64_t j0 = step * static_cast<std::uint64_t>(B_);
+        std::uint64_t m = j0 / 4;
+        auto r = static_cast<std::size_t>(j0 % 4);
+        Words4 w = stream_block(particle, m);
+        for (Index b = 0; b < B_; ++b, ++r) {
+          if (r == 4) {
+            w = stream_block(particle, ++m);
+            r = 0;
+          }
+          out[static_cast<std::size_t>(b)] = CounterRng::below(w[r], n32);
         }
         return;
       }
@@ -166,6 +176,13 @@ class BatchSampler {
              out.subspan(static_cast<std::size_t>(i * B_), static_cast<std::size_t>(B_)), scratch);
   }
 
+  /// The counter slot of the with-replacement word streams.
+  static std::uint32_t stream_slot() { return CounterRng::slot(Purpose::batch, 0xFFFF10u); }
+  /// Block m of particle p's with-replacement stream: words w_{4m} … w_{4m+3}.
+  [[nodiscard]] Words4 stream_block(std::uint32_t particle, std::uint64_t m) const {
+    return rng_.bits(particle, m, stream_slot());
+  }
+
   /// The permutation of epoch e for a particle (shuffled_epochs).
   [[nodiscard]] FeistelPermutation epoch_permutation(std::uint32_t particle, std::uint64_t epoch) const {
     FeistelPermutation::Keys keys{};
@@ -179,16 +196,18 @@ class BatchSampler {
   static constexpr std::uint32_t empty = 0xFFFFFFFFu;
 
 #if defined(__AVX512F__)
-  /// sample_group's with-replacement kernel: per chunk of group_lanes particles and batch slot q,
-  /// the Philox words of the chunk (index 4q + r of particle lane = high half of word r · N), stored
-  /// slot-wide to a buffer first and then copied to each particle's batch (reading a lane straight
-  /// after its 512-bit store would stall store forwarding). Particles past first + count are computed
-  /// (counters wrap mod 2³² like the scalar ones) and dropped.
+  /// sample_group's with-replacement kernel: per chunk of group_lanes particles and stream block m
+  /// (the blocks that hold words kB … kB + B − 1), the Philox words of the chunk (word r of
+  /// particle lane: index 4m + r − kB, the high half of word r · N), stored block-wide to a buffer
+  /// first and then copied to each particle's batch (reading a lane straight after its 512-bit store
+  /// would stall store forwarding). Particles past first + count are computed (counters wrap mod 2³²
+  /// like the scalar ones) and dropped.
   void sample_group_with_replacement(std::uint32_t first, Index count, long k, Index* out) const {
     constexpr int sets = detail::kPhiloxSets;
     static_assert(group_lanes == 8 * sets);
-    const auto step = static_cast<std::uint64_t>(k);
-    const auto k_lo = static_cast<std::uint32_t>(step), k_hi = static_cast<std::uint32_t>(step >> 32);
+    // Words j0 … j0 + B − 1 lie in blocks j0/4 + t, t < ⌈(off + B)/4⌉ (off = j0 mod 4).
+    const std::uint64_t j0 = static_cast<std::uint64_t>(k) * static_cast<std::uint64_t>(B_);
+    const auto off = static_cast<Index>(j0 % 4);
     const detail::PhiloxRoundKeys512 rk(static_cast<std::uint32_t>(rng_.seed()),
                                         static_cast<std::uint32_t>(rng_.seed() >> 32));
     const __m512i n = _mm512_set1_epi64(static_cast<long long>(N_));
@@ -197,16 +216,19 @@ class BatchSampler {
       const Index lanes = std::min<Index>(group_lanes, count - c0);
       const std::uint32_t p0 = first + static_cast<std::uint32_t>(c0);
       Index* dst = out + c0 * B_;
-      for (Index b0 = 0; b0 < B_; b0 += 4) {
+      for (Index t = 0; 4 * t < off + B_; ++t) {
+        const std::uint64_t m = j0 / 4 + static_cast<std::uint64_t>(t);
         __m512i c[sets][4];
-        detail::philox4x32_10_x8(c, p0, k_lo, k_hi,
-                                 CounterRng::slot(Purpose::batch, static_cast<std::uint32_t>(b0 / 4)), rk);
-        const Index nr = std::min<Index>(4, B_ - b0);
-        for (Index r = 0; r < nr; ++r)
+        detail::philox4x32_10_x8(c, p0, static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(m >> 32),
+                                 stream_slot(), rk);
+        // Words r0 … r1 − 1 of this block belong to the step, as indices b0 … b0 + r1 − r0 − 1.
+        const Index r0 = t == 0 ? off : 0, r1 = std::min<Index>(4, off + B_ - 4 * t);
+        for (Index r = r0; r < r1; ++r)
           for (int j = 0; j < sets; ++j)
             _mm512_store_si512(idx[r] + 8 * j, _mm512_srli_epi64(_mm512_mul_epu32(c[j][r], n), 32));
+        const Index b0 = 4 * t + r0 - off;
         for (Index i = 0; i < lanes; ++i)
-          for (Index r = 0; r < nr; ++r) dst[i * B_ + b0 + r] = static_cast<Index>(idx[r][i]);
+          for (Index r = r0; r < r1; ++r) dst[i * B_ + b0 + (r - r0)] = static_cast<Index>(idx[r][i]);
       }
     }
   }

@@ -66,6 +66,7 @@ class SgdEnsemble {
     Mat tile;                    ///< d × kTile: column i = coordinates of the tile's particle i
     Mat moments;                 ///< (n_moments·d) × kTile, the same for the optimizer moments
     BatchSampler::Scratch sampler;
+    std::vector<detail::StreamBlockCache> stream_blocks;  ///< fused path: one per kSgdLanes particles
   };
 
   SgdEnsemble(F problem, O optimizer, S schedule, Index batch_size, Sampling sampling, std::uint64_t seed)
@@ -83,7 +84,7 @@ class SgdEnsemble {
     state_ = Ensemble::Zero(static_cast<Index>(n_moments) * dim(), M);
   }
 
-  [[nodiscard]] Scratch make_scratch(Index /*block*/) const {
+  [[nodiscard]] Scratch make_scratch(Index block) const {
     Scratch s;
     s.x = Vec::Zero(dim());
     s.g = Vec::Zero(dim());
@@ -91,6 +92,8 @@ class SgdEnsemble {
     s.tile = Mat::Zero(dim(), kTile);
     s.moments = Mat::Zero(static_cast<Index>(n_moments) * dim(), kTile);
     s.sampler = sampler_.make_scratch();
+    if (fused())
+      s.stream_blocks.resize(static_cast<std::size_t>((block + detail::kSgdLanes - 1) / detail::kSgdLanes));
     return s;
   }
 
@@ -103,7 +106,8 @@ class SgdEnsemble {
     const double lr = schedule_(k);
     if constexpr (FusedSgd<F, O>) {
       if (fused_ && fused_sgd_applies(problem_, sampler_)) {
-        fused_sgd_step(problem_, optimizer_, sampler_, lr, x, first, count, k);
+        fused_sgd_step(problem_, optimizer_, sampler_, lr, x, first, count, k,
+                       std::span<detail::StreamBlockCache>(s.stream_blocks));
         return;
       }
     }

@@ -109,6 +109,7 @@ LinearisedSgdRun run_linearised_sgd_1d(const AdditiveNoise<L>& problem, Index ba
   for (Index blk = 0; blk < blocks; ++blk) {
     const Index p0 = blk * W, n = std::min<Index>(W, M - p0);
     alignas(64) double th[W], d[W], s[1][W];
+    detail::StreamBlockCache cache;  // a stream block shared by consecutive steps (B mod 4 ≠ 0)
     for (Index i = 0; i < n; ++i) {
       const double z =
           rng.normal_pair(static_cast<std::uint32_t>(p0 + i), 0, CounterRng::slot(Purpose::init, 0))[0];
@@ -116,7 +117,7 @@ LinearisedSgdRun run_linearised_sgd_1d(const AdditiveNoise<L>& problem, Index ba
       d[i] = th[i] - m0;
     }
     for (long k = 0; k < steps; ++k) {
-      detail::batch_noise_sums<1>(sampler, xi, static_cast<std::uint32_t>(p0), k, s);
+      detail::batch_noise_sums<1>(sampler, xi, static_cast<std::uint32_t>(p0), k, s, cache);
       const double ak = a[static_cast<std::size_t>(k)];
 #pragma omp simd
       for (Index i = 0; i < n; ++i) {

@@ -3,16 +3,19 @@
 // AdditiveNoise<L> with batches drawn with replacement, where L has the scalar gradient forms
 // derivative1(w) (d = 1) or gradient2(x, y, gx, gy) (d = 2). SgdEnsemble takes it automatically.
 //
-// Per block of kSgdLanes particles and batch slot q (indices 4q … 4q + 3): the Philox words of all
-// kSgdLanes particles (AVX-512: eight per register, kPhiloxSets registers in flight; a vectorised
-// loop otherwise), turned into indices by CounterRng::below; then the ξ_i of those indices loaded
-// from the d × N table of AdditiveNoise::noise() and added to per-lane sums in batch order, the
-// sums staying in registers over the whole batch; then one
-// vectorised loop applies g = ∇L + s/B, θ ← θ − η(g + λθ). Every operation is the generic path's
-// (BatchSampler::sample, AdditiveNoise::batch_gradient, Sgd::update) in the same order on the same
-// operands, so batches and states are bitwise the generic path's (GCC contracts a·b + c into the same
-// FMAs in both: the expressions are the same; tests/unit/optim/test_sgd_fused.cpp checks it).
-// No allocation: the lane buffers live on the stack.
+// Per chunk of kSgdLanes particles and stream block (noise/sampling.hpp: the Philox block m of a
+// particle's with-replacement stream holds the words of indices 4m … 4m + 3 of its run): the
+// Philox words of all kSgdLanes particles (AVX-512: eight per register, kPhiloxSets registers in
+// flight; a vectorised loop otherwise), turned into indices by CounterRng::below; then the ξ_i of
+// those indices loaded from the d × N table of AdditiveNoise::noise() and added to per-lane sums in
+// batch order, the sums staying in registers over the whole batch; then one vectorised loop applies
+// g = ∇L + s/B, θ ← θ − η(g + λθ). A block the step uses only in part is kept for the next step
+// (StreamBlockCache, one per chunk in SgdEnsemble's scratch), so at B = 1 one Philox block serves
+// four steps. Every operation is the generic path's (BatchSampler::sample,
+// AdditiveNoise::batch_gradient, Sgd::update) in the same order on the same operands, so batches
+// and states are bitwise the generic path's (GCC contracts a·b + c into the same FMAs in both: the
+// expressions are the same; tests/unit/optim/test_sgd_fused.cpp checks it).
+// No allocation: the lane buffers live on the stack, the caches in the caller's scratch.
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
@@ -21,7 +24,7 @@
 #include <array>
 #include <concepts>
 #include <cstdint>
-#include <type_traits>
+#include <span>
 
 #include "sgdsde/core/rng.hpp"
 #include "sgdsde/core/types.hpp"
@@ -64,85 +67,114 @@ inline __m512d gather8_high(const double* x, const std::uint64_t* w) {
 }
 #endif
 
-/// s[j][i] = Σ_b ξ_{i_b}(j) (b = 0 … B−1 in order) for the batches of particles p0 + i at step k:
-/// index b is CounterRng::below(word b mod 4 of bits(p0 + i, k, slot(batch, b / 4)), N), as in
-/// BatchSampler::sample; ξ_i(j) = xi[i·D + j].
-template <int D>
-void batch_noise_sums(const BatchSampler& sampler, const double* xi, std::uint32_t p0, long k,
-                      double (*s)[kSgdLanes]) {
-  const auto step = static_cast<std::uint64_t>(k);
-  const auto k_lo = static_cast<std::uint32_t>(step), k_hi = static_cast<std::uint32_t>(step >> 32);
-  const auto key0 = static_cast<std::uint32_t>(sampler.seed()),
-             key1 = static_cast<std::uint32_t>(sampler.seed() >> 32);
-  const auto n32 = static_cast<std::uint32_t>(sampler.num_samples());
-  const Index B = sampler.batch_size();
+/// The last stream block (noise/sampling.hpp) of a chunk of kSgdLanes particles, kept from one
+/// step to the next when the step used only part of it: at B = 1 a Philox block serves four steps.
+/// prod[r][i] = w · N for word r of particle p0 + i (the index is its high half, CounterRng::below).
+/// A pure cache: the tag says exactly which block it holds, so results never depend on it.
+struct StreamBlockCache {
+  alignas(64) std::uint64_t prod[4][kSgdLanes];
+  std::uint64_t seed = 0, m = 0;
+  std::uint32_t p0 = 0, n = 0;
+  bool valid = false;
+
+  [[nodiscard]] bool holds(std::uint64_t seed_, std::uint32_t n_, std::uint32_t p0_, std::uint64_t m_) const {
+    return valid && seed == seed_ && n == n_ && p0 == p0_ && m == m_;
+  }
+};
+
+/// prod[r][i] = w_r · N, r < 4, for the words of stream block m of particles p0 + i (i < kSgdLanes).
+inline void stream_block_products(std::uint64_t seed, std::uint32_t n32, std::uint32_t p0, std::uint64_t m,
+                                  std::uint64_t (*prod)[kSgdLanes]) {
+  const auto key0 = static_cast<std::uint32_t>(seed), key1 = static_cast<std::uint32_t>(seed >> 32);
+  const auto m_lo = static_cast<std::uint32_t>(m), m_hi = static_cast<std::uint32_t>(m >> 32);
+  const std::uint32_t slot = BatchSampler::stream_slot();
 #if defined(__AVX512F__)
-  // Per batch slot (indices b0 … b0 + 3): first the Philox words of all kSgdLanes particles,
-  // eight per register in 64-bit lanes and kPhiloxSets registers in flight, stored as the products
-  // word · N (index = high half: CounterRng::below); then, eight particles at a time, the ξ of those
-  // indices loaded one by one (scalar loads assembled into a register: 0.29 ns per element on Zen 4
-  // against 0.45 for vgatherqpd, whatever the table size) and added to the running sums in batch
-  // order. Issuing the whole slot's Philox before its loads puts the loads of the indices well after
-  // their 512-bit stores (loading them straight after the store measured 1.7× slower: presumably
-  // store-forwarding stalls).
   static_assert(kSgdLanes % (8 * kPhiloxSets) == 0);
   const PhiloxRoundKeys512 rk(key0, key1);
   const __m512i n = _mm512_set1_epi64(n32);
-  alignas(64) std::uint64_t prod[4][kSgdLanes];
+  for (int g = 0; g < kSgdLanes; g += 8 * kPhiloxSets) {
+    __m512i c[kPhiloxSets][4];
+    philox4x32_10_x8(c, p0 + static_cast<std::uint32_t>(g), m_lo, m_hi, slot, rk);
+    // Word r is the low half of each 64-bit lane; vpmuludq reads only that half.
+    for (int j = 0; j < kPhiloxSets; ++j)
+      for (int r = 0; r < 4; ++r) _mm512_store_si512(prod[r] + g + 8 * j, _mm512_mul_epu32(c[j][r], n));
+  }
+#else
+#pragma omp simd
+  for (int i = 0; i < kSgdLanes; ++i) {
+    std::uint32_t c0 = p0 + static_cast<std::uint32_t>(i), c1 = m_lo, c2 = m_hi, c3 = slot;
+    philox4x32_10(c0, c1, c2, c3, key0, key1);
+    prod[0][i] = std::uint64_t{c0} * n32;
+    prod[1][i] = std::uint64_t{c1} * n32;
+    prod[2][i] = std::uint64_t{c2} * n32;
+    prod[3][i] = std::uint64_t{c3} * n32;
+  }
+#endif
+}
+
+/// s[j][i] = Σ_b ξ_{i_b}(j) (b = 0 … B−1 in order) for the batches of particles p0 + i at step k:
+/// index b is CounterRng::below(w_{kB+b}, N) of the particle's stream, as in BatchSampler::sample;
+/// ξ_i(j) = xi[i·D + j]. `cache` keeps the step's last block when the step leaves words of it for
+/// the next (B not a multiple of 4), and supplies the first block when it holds it.
+template <int D>
+void batch_noise_sums(const BatchSampler& sampler, const double* xi, std::uint32_t p0, long k,
+                      double (*s)[kSgdLanes], StreamBlockCache& cache) {
+  const std::uint64_t seed = sampler.seed();
+  const auto n32 = static_cast<std::uint32_t>(sampler.num_samples());
+  const Index B = sampler.batch_size();
+  // Words j0 … j0 + B − 1 lie in blocks j0/4 + t, t < ⌈(off + B)/4⌉ (off = j0 mod 4).
+  const std::uint64_t j0 = static_cast<std::uint64_t>(k) * static_cast<std::uint64_t>(B);
+  const auto off = static_cast<Index>(j0 % 4);
+  alignas(64) std::uint64_t fresh[4][kSgdLanes];
+#if defined(__AVX512F__)
+  // Per block: first the Philox words of all kSgdLanes particles (stored as the products w · N);
+  // then, eight particles at a time, the ξ of those indices loaded one by one (scalar loads
+  // assembled into a register: 0.29 ns per element on Zen 4 against 0.45 for vgatherqpd, whatever
+  // the table size) and added to the running sums in batch order. Issuing the whole block's Philox
+  // before its loads puts the loads well after their 512-bit stores (loading them straight after
+  // the store measured 1.7× slower: presumably store-forwarding stalls).
   __m512d acc[kSgdLanes / 8][D];
   for (auto& a : acc)
     for (int j = 0; j < D; ++j) a[j] = _mm512_setzero_pd();
-  // The products of the first NR words (the last slot may use fewer than four: the compiler then
-  // drops the work of the unused words).
-  const auto slot_products = [&]<int NR>(std::integral_constant<int, NR>, std::uint32_t slot) {
-    for (int g = 0; g < kSgdLanes; g += 8 * kPhiloxSets) {
-      __m512i c[kPhiloxSets][4];
-      philox4x32_10_x8(c, p0 + static_cast<std::uint32_t>(g), k_lo, k_hi, slot, rk);
-      // Word r is the low half of each 64-bit lane; vpmuludq reads only that half.
-      for (int j = 0; j < kPhiloxSets; ++j)
-        for (int r = 0; r < NR; ++r) _mm512_store_si512(prod[r] + g + 8 * j, _mm512_mul_epu32(c[j][r], n));
-    }
-  };
-  for (Index b0 = 0; b0 < B; b0 += 4) {
-    const std::uint32_t slot = CounterRng::slot(Purpose::batch, static_cast<std::uint32_t>(b0 / 4));
-    const int nr = static_cast<int>(std::min<Index>(4, B - b0));
-    switch (nr) {
-      case 1: slot_products(std::integral_constant<int, 1>{}, slot); break;
-      case 2: slot_products(std::integral_constant<int, 2>{}, slot); break;
-      case 3: slot_products(std::integral_constant<int, 3>{}, slot); break;
-      default: slot_products(std::integral_constant<int, 4>{}, slot); break;
-    }
-    for (int g = 0; g < kSgdLanes / 8; ++g)
-      for (int r = 0; r < nr; ++r)
-        for (int j = 0; j < D; ++j)
-          acc[g][j] = _mm512_add_pd(acc[g][j], gather8_high<D>(xi + j, prod[r] + 8 * g));
-  }
-  for (int g = 0; g < kSgdLanes / 8; ++g)
-    for (int j = 0; j < D; ++j) _mm512_store_pd(s[j] + 8 * g, acc[g][j]);
 #else
   for (int j = 0; j < D; ++j) std::fill(s[j], s[j] + kSgdLanes, 0.0);
-  alignas(64) std::uint32_t w[4][kSgdLanes];
-  for (Index b0 = 0; b0 < B; b0 += 4) {
-    const std::uint32_t slot = CounterRng::slot(Purpose::batch, static_cast<std::uint32_t>(b0 / 4));
-#pragma omp simd
-    for (int i = 0; i < kSgdLanes; ++i) {
-      std::uint32_t c0 = p0 + static_cast<std::uint32_t>(i), c1 = k_lo, c2 = k_hi, c3 = slot;
-      philox4x32_10(c0, c1, c2, c3, key0, key1);
-      w[0][i] = c0;
-      w[1][i] = c1;
-      w[2][i] = c2;
-      w[3][i] = c3;
+#endif
+  for (Index t = 0; 4 * t < off + B; ++t) {
+    const std::uint64_t m = j0 / 4 + static_cast<std::uint64_t>(t);
+    const Index r0 = t == 0 ? off : 0, r1 = std::min<Index>(4, off + B - 4 * t);
+    const std::uint64_t(*prod)[kSgdLanes] = fresh;
+    if (t == 0 && cache.holds(seed, n32, p0, m)) {
+      prod = cache.prod;
+    } else if (r1 < 4) {  // the step ends inside this block: the next step starts with it
+      stream_block_products(seed, n32, p0, m, cache.prod);
+      cache.seed = seed;
+      cache.n = n32;
+      cache.p0 = p0;
+      cache.m = m;
+      cache.valid = true;
+      prod = cache.prod;
+    } else {
+      stream_block_products(seed, n32, p0, m, fresh);
     }
-    const Index nr = std::min<Index>(4, B - b0);
-    for (Index r = 0; r < nr; ++r) {
-      const std::uint32_t* wr = w[r];
+#if defined(__AVX512F__)
+    for (int g = 0; g < kSgdLanes / 8; ++g)
+      for (Index r = r0; r < r1; ++r)
+        for (int j = 0; j < D; ++j)
+          acc[g][j] = _mm512_add_pd(acc[g][j], gather8_high<D>(xi + j, prod[r] + 8 * g));
+#else
+    for (Index r = r0; r < r1; ++r) {
+      const std::uint64_t* pr = prod[r];
 #pragma omp simd
       for (int i = 0; i < kSgdLanes; ++i) {
-        const std::uint64_t at = std::uint64_t{CounterRng::below(wr[i], n32)} * D;
+        const std::uint64_t at = (pr[i] >> 32) * D;
         for (int j = 0; j < D; ++j) s[j][i] += xi[at + static_cast<std::uint64_t>(j)];
       }
     }
+#endif
   }
+#if defined(__AVX512F__)
+  for (int g = 0; g < kSgdLanes / 8; ++g)
+    for (int j = 0; j < D; ++j) _mm512_store_pd(s[j] + 8 * g, acc[g][j]);
 #endif
 }
 }  // namespace detail
@@ -167,10 +199,13 @@ bool fused_sgd_applies(const AdditiveNoise<L>& f, const BatchSampler& sampler) {
 }
 
 /// Particles [first, first + count) of x from step k to k + 1 with learning rate lr (requires
-/// fused_sgd_applies(f, sampler)); bitwise the generic SgdEnsemble step.
+/// fused_sgd_applies(f, sampler)); bitwise the generic SgdEnsemble step. caches[c] serves the chunk
+/// of particles first + c·kSgdLanes … (one per chunk of a block; chunks beyond caches.size() use a
+/// cache of their own for this step only).
 template <class L>
 void fused_sgd_step(const AdditiveNoise<L>& f, const Sgd& opt, const BatchSampler& sampler, double lr,
-                    Ensemble& x, Index first, Index count, long k) {
+                    Ensemble& x, Index first, Index count, long k,
+                    std::span<detail::StreamBlockCache> caches) {
   constexpr int W = detail::kSgdLanes;
   const L& l = f.landscape();
   const double* xi = f.noise().data();
@@ -178,13 +213,16 @@ void fused_sgd_step(const AdditiveNoise<L>& f, const Sgd& opt, const BatchSample
   const long t = k + 1;
   const Index M = x.cols();
   alignas(64) double s[2][W];
+  detail::StreamBlockCache own;
   for (Index c = 0; c < count; c += W) {
     const Index p = first + c;
     const Index n = std::min<Index>(W, count - c);
     const auto p0 = static_cast<std::uint32_t>(p);
+    const auto chunk = static_cast<std::size_t>(c / W);
+    detail::StreamBlockCache& cache = chunk < caches.size() ? caches[chunk] : own;
     if constexpr (detail::HasDerivative1<L>) {
       if (f.dim() == 1) {
-        detail::batch_noise_sums<1>(sampler, xi, p0, k, s);
+        detail::batch_noise_sums<1>(sampler, xi, p0, k, s, cache);
         double* xr = x.data() + p;
 #pragma omp simd
         for (Index i = 0; i < n; ++i) {
@@ -197,7 +235,7 @@ void fused_sgd_step(const AdditiveNoise<L>& f, const Sgd& opt, const BatchSample
       }
     }
     if constexpr (detail::HasGradient2<L>) {
-      detail::batch_noise_sums<2>(sampler, xi, p0, k, s);
+      detail::batch_noise_sums<2>(sampler, xi, p0, k, s, cache);
       double* xr = x.data() + p;
       double* yr = x.data() + M + p;
 #pragma omp simd

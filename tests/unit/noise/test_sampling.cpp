@@ -1,9 +1,12 @@
 // Minibatch sampling: indices in range, distinct without replacement, shuffled epochs are
 // disjoint batches of a permutation, pure functions of (seed, particle, step), the Feistel
-// permutation is a bijection, and the Σ_B factor.
+// permutation is a bijection, the Σ_B factor, and the definition of the with-replacement stream.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
 #include <set>
 #include <vector>
 
@@ -102,4 +105,57 @@ TEST_CASE("Sigma_B factor") {
   const Mat S = Mat::Identity(2, 2);
   CHECK(batch_covariance(S, 100, 10, Sampling::without_replacement)(0, 0) ==
         doctest::Approx(90.0 / 99.0 / 10.0));
+}
+
+TEST_CASE("with replacement: index b of step k is word kB + b of the particle's stream") {
+  const Index N = 1000;
+  const CounterRng rng(77);
+  for (const Index B : {Index{1}, Index{3}, Index{4}, Index{6}}) {
+    const BatchSampler s(N, B, Sampling::with_replacement, 77);
+    auto scratch = s.make_scratch();
+    std::vector<Index> b(static_cast<std::size_t>(B));
+    for (const long k : {0L, 1L, 2L, 5L, (1L << 33) + 1}) {
+      s.sample(9, k, b, scratch);
+      for (Index i = 0; i < B; ++i) {
+        const auto j =
+            static_cast<std::uint64_t>(k) * static_cast<std::uint64_t>(B) + static_cast<std::uint64_t>(i);
+        const Words4 w = rng.bits(9, j / 4, CounterRng::slot(Purpose::batch, 0xFFFF10u));
+        CHECK(b[static_cast<std::size_t>(i)] == CounterRng::below(w[j % 4], static_cast<std::uint32_t>(N)));
+      }
+    }
+  }
+  // So the batches of B = 3 are those of B = 1 three steps at a time.
+  const BatchSampler one(N, 1, Sampling::with_replacement, 5), three(N, 3, Sampling::with_replacement, 5);
+  auto scratch = one.make_scratch();
+  std::vector<Index> a(1), c(3);
+  int bad = 0;
+  for (long k = 0; k < 40; ++k) {
+    three.sample(2, k, c, scratch);
+    for (Index i = 0; i < 3; ++i) {
+      one.sample(2, 3 * k + i, a, scratch);
+      bad += a[0] != c[static_cast<std::size_t>(i)];
+    }
+  }
+  CHECK(bad == 0);
+}
+
+TEST_CASE("with replacement, B = 1: consecutive steps are independent (words of one block)") {
+  // N = 4: P(i_{k+1} = i_k) = 1/4 for independent uniform indices; 40000 pairs, five standard errors.
+  const BatchSampler s(4, 1, Sampling::with_replacement, 3);
+  auto scratch = s.make_scratch();
+  std::vector<Index> b(1);
+  const long K = 40'000;
+  long equal = 0;
+  std::array<long, 4> count{};
+  Index prev = -1;
+  for (long k = 0; k <= K; ++k) {
+    s.sample(11, k, b, scratch);
+    ++count[static_cast<std::size_t>(b[0])];
+    if (k > 0) equal += b[0] == prev;
+    prev = b[0];
+  }
+  const double p = 0.25, se = std::sqrt(p * (1 - p) / static_cast<double>(K));
+  CHECK(std::abs(static_cast<double>(equal) / static_cast<double>(K) - p) < 5 * se);
+  for (const long n : count)
+    CHECK(std::abs(static_cast<double>(n) / static_cast<double>(K + 1) - p) < 5 * se);
 }

@@ -1,5 +1,6 @@
 // The fused SGD step (optim/sgd_fused.hpp) against the generic per-particle step of SgdEnsemble:
-// the same batch indices and bitwise the same states, for B = 1, 7 and 32 with replacement.
+// the same batch indices and bitwise the same states, for B = 1, 7 and 32 with replacement, and the
+// stream block kept from one step to the next.
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -56,7 +57,8 @@ int batch_sum_mismatches(Index N, Index B, std::uint32_t p0, long k) {
   alignas(64) double s[2][detail::kSgdLanes];
   std::vector<Index> batch(static_cast<std::size_t>(B));
   BatchSampler::Scratch scratch = sampler.make_scratch();
-  detail::batch_noise_sums<D>(sampler, xi.data(), p0, k, s);
+  detail::StreamBlockCache cache;
+  detail::batch_noise_sums<D>(sampler, xi.data(), p0, k, s, cache);
   int mismatches = 0;
   for (int i = 0; i < detail::kSgdLanes; ++i) {
     sampler.sample(p0 + static_cast<std::uint32_t>(i), k, std::span<Index>(batch), scratch);
@@ -128,4 +130,43 @@ TEST_CASE("fused path: taken only where it applies") {
   CHECK_FALSE(SgdEnsemble(dw, Adam{}, ConstantLr{.eta = 0.01}, 4, Sampling::with_replacement, 1).fused());
   const auto q3 = AdditiveNoise<Quadratic>::isotropic(Quadratic::isotropic(3, 1.0), 100, 1.0, 1);
   CHECK_FALSE(SgdEnsemble(q3, Sgd{}, ConstantLr{.eta = 0.01}, 4, Sampling::with_replacement, 1).fused());
+}
+
+TEST_CASE("fused path: a stream block kept across steps gives the batches of BatchSampler") {
+  // Consecutive steps with one cache (B = 1: a block serves four steps; other B not multiples of 4
+  // share a block between two steps), started at steps that are and are not multiples of 4, then the
+  // same cache handed another chunk of particles and another sampler: it must not be reused.
+  const Index N = 1000;
+  std::vector<double> xi(static_cast<std::size_t>(N));
+  for (Index i = 0; i < N; ++i) xi[static_cast<std::size_t>(i)] = static_cast<double>(i);
+  alignas(64) double s[2][detail::kSgdLanes];
+  std::vector<Index> batch;
+  const auto mismatches = [&](const BatchSampler& sampler, std::uint32_t p0, long k,
+                              detail::StreamBlockCache& cache) {
+    detail::batch_noise_sums<1>(sampler, xi.data(), p0, k, s, cache);
+    batch.resize(static_cast<std::size_t>(sampler.batch_size()));
+    auto scratch = sampler.make_scratch();
+    int bad = 0;
+    for (int i = 0; i < detail::kSgdLanes; ++i) {
+      sampler.sample(p0 + static_cast<std::uint32_t>(i), k, std::span<Index>(batch), scratch);
+      double sum = 0.0;
+      for (const Index b : batch) sum += static_cast<double>(b);
+      bad += sum != s[0][i];
+    }
+    return bad;
+  };
+  for (const Index B : {Index{1}, Index{2}, Index{3}, Index{5}, Index{7}}) {
+    const BatchSampler a(N, B, Sampling::with_replacement, 21), b(N, B, Sampling::with_replacement, 22);
+    for (const long k0 : {0L, 1L, 3L, (1L << 32) - 2}) {
+      CAPTURE(B);
+      CAPTURE(k0);
+      detail::StreamBlockCache cache;
+      int bad = 0;
+      for (long k = k0; k < k0 + 9; ++k) bad += mismatches(a, 64, k, cache);
+      bad += mismatches(a, 128, k0 + 9, cache);  // another chunk at the next step
+      bad += mismatches(b, 128, k0 + 9, cache);  // another seed, same chunk and step
+      bad += mismatches(b, 128, k0 + 10, cache);
+      CHECK(bad == 0);
+    }
+  }
 }
