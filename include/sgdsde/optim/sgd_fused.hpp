@@ -54,11 +54,10 @@ concept HasGradient2 = requires(const L& l, double a, double& g) {
 };
 
 #if defined(__AVX512F__)
-/// The eight doubles x[D · hi(w_l)], l = 0 … 7, for the 64-bit words w_l at w (hi = upper half):
-/// scalar loads put together in a register.
+/// The eight doubles x[D · idx_l], l = 0 … 7: scalar loads put together in a register.
 template <int D>
-inline __m512d gather8_high(const double* x, const std::uint64_t* w) {
-  const auto at = [&](int l) { return x + std::uint64_t{static_cast<std::uint32_t>(w[l] >> 32)} * D; };
+inline __m512d gather8(const double* x, const std::uint32_t* idx) {
+  const auto at = [&](int l) { return x + std::uint64_t{idx[l]} * D; };
   const __m128d a = _mm_loadh_pd(_mm_load_sd(at(0)), at(1)), b = _mm_loadh_pd(_mm_load_sd(at(2)), at(3));
   const __m128d c = _mm_loadh_pd(_mm_load_sd(at(4)), at(5)), d = _mm_loadh_pd(_mm_load_sd(at(6)), at(7));
   const __m256d ab = _mm256_insertf128_pd(_mm256_castpd128_pd256(a), b, 1);
@@ -69,10 +68,10 @@ inline __m512d gather8_high(const double* x, const std::uint64_t* w) {
 
 /// The last stream block (noise/sampling.hpp) of a chunk of kSgdLanes particles, kept from one
 /// step to the next when the step used only part of it: at B = 1 a Philox block serves four steps.
-/// prod[r][i] = w · N for word r of particle p0 + i (the index is its high half, CounterRng::below).
+/// idx[r][i] = CounterRng::below(w, N) for word w = r of particle p0 + i.
 /// A pure cache: the tag says exactly which block it holds, so results never depend on it.
 struct StreamBlockCache {
-  alignas(64) std::uint64_t prod[4][kSgdLanes];
+  alignas(64) std::uint32_t idx[4][kSgdLanes];
   std::uint64_t seed = 0, m = 0;
   std::uint32_t p0 = 0, n = 0;
   bool valid = false;
@@ -82,9 +81,11 @@ struct StreamBlockCache {
   }
 };
 
-/// prod[r][i] = w_r · N, r < 4, for the words of stream block m of particles p0 + i (i < kSgdLanes).
-inline void stream_block_products(std::uint64_t seed, std::uint32_t n32, std::uint32_t p0, std::uint64_t m,
-                                  std::uint64_t (*prod)[kSgdLanes]) {
+/// idx[r][i] = CounterRng::below(w_r, N), r < 4, for the words w_r of stream block m of particles
+/// p0 + i (i < kSgdLanes).
+[[gnu::always_inline]] inline void stream_block_indices(std::uint64_t seed, std::uint32_t n32,
+                                                        std::uint32_t p0, std::uint64_t m,
+                                                        std::uint32_t (*idx)[kSgdLanes]) {
   const auto key0 = static_cast<std::uint32_t>(seed), key1 = static_cast<std::uint32_t>(seed >> 32);
   const auto m_lo = static_cast<std::uint32_t>(m), m_hi = static_cast<std::uint32_t>(m >> 32);
   const std::uint32_t slot = BatchSampler::stream_slot();
@@ -95,19 +96,46 @@ inline void stream_block_products(std::uint64_t seed, std::uint32_t n32, std::ui
   for (int g = 0; g < kSgdLanes; g += 8 * kPhiloxSets) {
     __m512i c[kPhiloxSets][4];
     philox4x32_10_x8(c, p0 + static_cast<std::uint32_t>(g), m_lo, m_hi, slot, rk);
-    // Word r is the low half of each 64-bit lane; vpmuludq reads only that half.
+    // Word r is the low half of each 64-bit lane; vpmuludq reads only that half. The index is the
+    // product's high half, narrowed to 32 bits.
     for (int j = 0; j < kPhiloxSets; ++j)
-      for (int r = 0; r < 4; ++r) _mm512_store_si512(prod[r] + g + 8 * j, _mm512_mul_epu32(c[j][r], n));
+      for (int r = 0; r < 4; ++r)
+        _mm256_store_si256(reinterpret_cast<__m256i*>(idx[r] + g + 8 * j),
+                           _mm512_cvtepi64_epi32(_mm512_srli_epi64(_mm512_mul_epu32(c[j][r], n), 32)));
   }
 #else
 #pragma omp simd
   for (int i = 0; i < kSgdLanes; ++i) {
     std::uint32_t c0 = p0 + static_cast<std::uint32_t>(i), c1 = m_lo, c2 = m_hi, c3 = slot;
     philox4x32_10(c0, c1, c2, c3, key0, key1);
-    prod[0][i] = std::uint64_t{c0} * n32;
-    prod[1][i] = std::uint64_t{c1} * n32;
-    prod[2][i] = std::uint64_t{c2} * n32;
-    prod[3][i] = std::uint64_t{c3} * n32;
+    idx[0][i] = CounterRng::below(c0, n32);
+    idx[1][i] = CounterRng::below(c1, n32);
+    idx[2][i] = CounterRng::below(c2, n32);
+    idx[3][i] = CounterRng::below(c3, n32);
+  }
+#endif
+}
+
+/// s[j][i] = Σ_{r0 ≤ r < r1} ξ_{idx[r][i]}(j), summed in order from 0.
+template <int D>
+void cached_block_sums(const double* xi, const std::uint32_t (*idx)[kSgdLanes], Index r0, Index r1,
+                       double (*s)[kSgdLanes]) {
+#if defined(__AVX512F__)
+  for (int g = 0; g < kSgdLanes / 8; ++g)
+    for (int j = 0; j < D; ++j) {
+      __m512d acc = _mm512_setzero_pd();
+      for (Index r = r0; r < r1; ++r) acc = _mm512_add_pd(acc, gather8<D>(xi + j, idx[r] + 8 * g));
+      _mm512_store_pd(s[j] + 8 * g, acc);
+    }
+#else
+  for (int j = 0; j < D; ++j) std::fill(s[j], s[j] + kSgdLanes, 0.0);
+  for (Index r = r0; r < r1; ++r) {
+    const std::uint32_t* ir = idx[r];
+#pragma omp simd
+    for (int i = 0; i < kSgdLanes; ++i) {
+      const std::uint64_t at = std::uint64_t{ir[i]} * D;
+      for (int j = 0; j < D; ++j) s[j][i] += xi[at + static_cast<std::uint64_t>(j)];
+    }
   }
 #endif
 }
@@ -125,7 +153,13 @@ void batch_noise_sums(const BatchSampler& sampler, const double* xi, std::uint32
   // Words j0 … j0 + B − 1 lie in blocks j0/4 + t, t < ⌈(off + B)/4⌉ (off = j0 mod 4).
   const std::uint64_t j0 = static_cast<std::uint64_t>(k) * static_cast<std::uint64_t>(B);
   const auto off = static_cast<Index>(j0 % 4);
-  alignas(64) std::uint64_t fresh[4][kSgdLanes];
+  if (off + B <= 4 && cache.holds(seed, n32, p0, j0 / 4)) {
+    // Every word of the step is in the kept block (B = 1: three steps in four): loads only, on a
+    // path of its own so that no Philox set-up is placed on it.
+    cached_block_sums<D>(xi, cache.idx, off, off + B, s);
+    return;
+  }
+  alignas(64) std::uint32_t fresh[4][kSgdLanes];
 #if defined(__AVX512F__)
   // Per block: first the Philox words of all kSgdLanes particles (stored as the products w · N);
   // then, eight particles at a time, the ξ of those indices loaded one by one (scalar loads
@@ -142,31 +176,30 @@ void batch_noise_sums(const BatchSampler& sampler, const double* xi, std::uint32
   for (Index t = 0; 4 * t < off + B; ++t) {
     const std::uint64_t m = j0 / 4 + static_cast<std::uint64_t>(t);
     const Index r0 = t == 0 ? off : 0, r1 = std::min<Index>(4, off + B - 4 * t);
-    const std::uint64_t(*prod)[kSgdLanes] = fresh;
+    const std::uint32_t(*idx)[kSgdLanes] = fresh;
     if (t == 0 && cache.holds(seed, n32, p0, m)) {
-      prod = cache.prod;
+      idx = cache.idx;
     } else if (r1 < 4) {  // the step ends inside this block: the next step starts with it
-      stream_block_products(seed, n32, p0, m, cache.prod);
+      stream_block_indices(seed, n32, p0, m, cache.idx);
       cache.seed = seed;
       cache.n = n32;
       cache.p0 = p0;
       cache.m = m;
       cache.valid = true;
-      prod = cache.prod;
+      idx = cache.idx;
     } else {
-      stream_block_products(seed, n32, p0, m, fresh);
+      stream_block_indices(seed, n32, p0, m, fresh);
     }
 #if defined(__AVX512F__)
     for (int g = 0; g < kSgdLanes / 8; ++g)
       for (Index r = r0; r < r1; ++r)
-        for (int j = 0; j < D; ++j)
-          acc[g][j] = _mm512_add_pd(acc[g][j], gather8_high<D>(xi + j, prod[r] + 8 * g));
+        for (int j = 0; j < D; ++j) acc[g][j] = _mm512_add_pd(acc[g][j], gather8<D>(xi + j, idx[r] + 8 * g));
 #else
     for (Index r = r0; r < r1; ++r) {
-      const std::uint64_t* pr = prod[r];
+      const std::uint32_t* ir = idx[r];
 #pragma omp simd
       for (int i = 0; i < kSgdLanes; ++i) {
-        const std::uint64_t at = (pr[i] >> 32) * D;
+        const std::uint64_t at = std::uint64_t{ir[i]} * D;
         for (int j = 0; j < D; ++j) s[j][i] += xi[at + static_cast<std::uint64_t>(j)];
       }
     }
