@@ -78,7 +78,9 @@ class BatchSampler {
     require(N_ >= 1 && N_ <= Index{0xFFFFFFFF},
             "batch sampler: the number of samples must be in [1, 2^32 - 1]");
     require(B_ >= 1 && B_ <= N_, "batch sampler: the batch size must be in [1, N]");
-    require(B_ < (Index{1} << 26), "batch sampler: the batch size must be below 2^26");
+    // Without replacement, draw b uses slot index b/4 < 0xFFFF00: below the slots of the epoch
+    // permutations and of the with-replacement streams.
+    require(B_ <= 4 * Index{0xFFFF00}, "batch sampler: the batch size must be at most 67107840");
     std::size_t t = 1;
     while (t < 2 * static_cast<std::size_t>(B_)) t <<= 1;
     table_size_ = t;

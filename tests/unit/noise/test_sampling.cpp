@@ -58,6 +58,9 @@ TEST_CASE("batch sampler: each mode") {
   }
   CHECK_THROWS_AS(sampling_from_string("sometimes"), InputError);
   CHECK_THROWS_AS(BatchSampler(10, 11, Sampling::with_replacement, 1), InputError);
+  // Batch sizes whose without-replacement slots would reach the other modes' slots are refused.
+  CHECK_NOTHROW(BatchSampler(67'107'840, 67'107'840, Sampling::without_replacement, 1));
+  CHECK_THROWS_AS(BatchSampler(67'107'841, 67'107'841, Sampling::without_replacement, 1), InputError);
 }
 
 TEST_CASE("shuffled epochs: disjoint batches, N mod B dropped, a new order every epoch") {
