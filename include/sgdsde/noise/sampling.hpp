@@ -185,6 +185,45 @@ class BatchSampler {
     return rng_.bits(particle, m, stream_slot());
   }
 
+  /// idx[r][i] = CounterRng::below(w_r, N), r < 4, for the words w_r of stream block m of particles
+  /// p0 + i, i < Lanes (a multiple of 8 · kPhiloxSets). AVX-512: Philox for all lanes, kPhiloxSets
+  /// registers of eight counters in flight; a vectorised loop otherwise. Shared by sample_group and
+  /// the fused SGD kernel (optim/sgd_fused.hpp).
+  template <int Lanes>
+  [[gnu::always_inline]] static void stream_block_indices(std::uint64_t seed, std::uint32_t n32,
+                                                          std::uint32_t p0, std::uint64_t m,
+                                                          std::uint32_t (*idx)[Lanes]) {
+    const auto key0 = static_cast<std::uint32_t>(seed), key1 = static_cast<std::uint32_t>(seed >> 32);
+    const auto m_lo = static_cast<std::uint32_t>(m), m_hi = static_cast<std::uint32_t>(m >> 32);
+    const std::uint32_t slot = stream_slot();
+#if defined(__AVX512F__)
+    constexpr int sets = detail::kPhiloxSets;
+    static_assert(Lanes % (8 * sets) == 0);
+    const detail::PhiloxRoundKeys512 rk(key0, key1);
+    const __m512i n = _mm512_set1_epi64(n32);
+    for (int g = 0; g < Lanes; g += 8 * sets) {
+      __m512i c[sets][4];
+      detail::philox4x32_10_x8(c, p0 + static_cast<std::uint32_t>(g), m_lo, m_hi, slot, rk);
+      // Word r is the low half of each 64-bit lane; vpmuludq reads only that half. The index is the
+      // product's high half, narrowed to 32 bits.
+      for (int j = 0; j < sets; ++j)
+        for (int r = 0; r < 4; ++r)
+          _mm256_store_si256(reinterpret_cast<__m256i*>(idx[r] + g + 8 * j),
+                             _mm512_cvtepi64_epi32(_mm512_srli_epi64(_mm512_mul_epu32(c[j][r], n), 32)));
+    }
+#else
+#pragma omp simd
+    for (int i = 0; i < Lanes; ++i) {
+      std::uint32_t c0 = p0 + static_cast<std::uint32_t>(i), c1 = m_lo, c2 = m_hi, c3 = slot;
+      detail::philox4x32_10(c0, c1, c2, c3, key0, key1);
+      idx[0][i] = CounterRng::below(c0, n32);
+      idx[1][i] = CounterRng::below(c1, n32);
+      idx[2][i] = CounterRng::below(c2, n32);
+      idx[3][i] = CounterRng::below(c3, n32);
+    }
+#endif
+  }
+
   /// The permutation of epoch e for a particle (shuffled_epochs).
   [[nodiscard]] FeistelPermutation epoch_permutation(std::uint32_t particle, std::uint64_t epoch) const {
     FeistelPermutation::Keys keys{};
@@ -198,36 +237,25 @@ class BatchSampler {
   static constexpr std::uint32_t empty = 0xFFFFFFFFu;
 
 #if defined(__AVX512F__)
-  /// sample_group's with-replacement kernel: per chunk of group_lanes particles and stream block m
-  /// (the blocks that hold words kB … kB + B − 1), the Philox words of the chunk (word r of
-  /// particle lane: index 4m + r − kB, the high half of word r · N), stored block-wide to a buffer
-  /// first and then copied to each particle's batch (reading a lane straight after its 512-bit store
-  /// would stall store forwarding). Particles past first + count are computed (counters wrap mod 2³²
-  /// like the scalar ones) and dropped.
+  /// sample_group's with-replacement kernel: per chunk of group_lanes particles and stream block
+  /// (the blocks that hold words kB … kB + B − 1), the indices of the whole chunk first
+  /// (stream_block_indices), then copied to each particle's batch (reading a lane straight after its
+  /// 512-bit store would stall store forwarding). Particles past first + count are computed
+  /// (counters wrap mod 2³² like the scalar ones) and dropped.
   void sample_group_with_replacement(std::uint32_t first, Index count, long k, Index* out) const {
-    constexpr int sets = detail::kPhiloxSets;
-    static_assert(group_lanes == 8 * sets);
     // Words j0 … j0 + B − 1 lie in blocks j0/4 + t, t < ⌈(off + B)/4⌉ (off = j0 mod 4).
     const std::uint64_t j0 = static_cast<std::uint64_t>(k) * static_cast<std::uint64_t>(B_);
     const auto off = static_cast<Index>(j0 % 4);
-    const detail::PhiloxRoundKeys512 rk(static_cast<std::uint32_t>(rng_.seed()),
-                                        static_cast<std::uint32_t>(rng_.seed() >> 32));
-    const __m512i n = _mm512_set1_epi64(static_cast<long long>(N_));
-    alignas(64) std::int64_t idx[4][group_lanes];
+    const auto n32 = static_cast<std::uint32_t>(N_);
+    alignas(64) std::uint32_t idx[4][group_lanes];
     for (Index c0 = 0; c0 < count; c0 += group_lanes) {
       const Index lanes = std::min<Index>(group_lanes, count - c0);
       const std::uint32_t p0 = first + static_cast<std::uint32_t>(c0);
       Index* dst = out + c0 * B_;
       for (Index t = 0; 4 * t < off + B_; ++t) {
-        const std::uint64_t m = j0 / 4 + static_cast<std::uint64_t>(t);
-        __m512i c[sets][4];
-        detail::philox4x32_10_x8(c, p0, static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(m >> 32),
-                                 stream_slot(), rk);
+        stream_block_indices<group_lanes>(rng_.seed(), n32, p0, j0 / 4 + static_cast<std::uint64_t>(t), idx);
         // Words r0 … r1 − 1 of this block belong to the step, as indices b0 … b0 + r1 − r0 − 1.
         const Index r0 = t == 0 ? off : 0, r1 = std::min<Index>(4, off + B_ - 4 * t);
-        for (Index r = r0; r < r1; ++r)
-          for (int j = 0; j < sets; ++j)
-            _mm512_store_si512(idx[r] + 8 * j, _mm512_srli_epi64(_mm512_mul_epu32(c[j][r], n), 32));
         const Index b0 = 4 * t + r0 - off;
         for (Index i = 0; i < lanes; ++i)
           for (Index r = r0; r < r1; ++r) dst[i * B_ + b0 + (r - r0)] = static_cast<Index>(idx[r][i]);

@@ -81,41 +81,6 @@ struct StreamBlockCache {
   }
 };
 
-/// idx[r][i] = CounterRng::below(w_r, N), r < 4, for the words w_r of stream block m of particles
-/// p0 + i (i < kSgdLanes).
-[[gnu::always_inline]] inline void stream_block_indices(std::uint64_t seed, std::uint32_t n32,
-                                                        std::uint32_t p0, std::uint64_t m,
-                                                        std::uint32_t (*idx)[kSgdLanes]) {
-  const auto key0 = static_cast<std::uint32_t>(seed), key1 = static_cast<std::uint32_t>(seed >> 32);
-  const auto m_lo = static_cast<std::uint32_t>(m), m_hi = static_cast<std::uint32_t>(m >> 32);
-  const std::uint32_t slot = BatchSampler::stream_slot();
-#if defined(__AVX512F__)
-  static_assert(kSgdLanes % (8 * kPhiloxSets) == 0);
-  const PhiloxRoundKeys512 rk(key0, key1);
-  const __m512i n = _mm512_set1_epi64(n32);
-  for (int g = 0; g < kSgdLanes; g += 8 * kPhiloxSets) {
-    __m512i c[kPhiloxSets][4];
-    philox4x32_10_x8(c, p0 + static_cast<std::uint32_t>(g), m_lo, m_hi, slot, rk);
-    // Word r is the low half of each 64-bit lane; vpmuludq reads only that half. The index is the
-    // product's high half, narrowed to 32 bits.
-    for (int j = 0; j < kPhiloxSets; ++j)
-      for (int r = 0; r < 4; ++r)
-        _mm256_store_si256(reinterpret_cast<__m256i*>(idx[r] + g + 8 * j),
-                           _mm512_cvtepi64_epi32(_mm512_srli_epi64(_mm512_mul_epu32(c[j][r], n), 32)));
-  }
-#else
-#pragma omp simd
-  for (int i = 0; i < kSgdLanes; ++i) {
-    std::uint32_t c0 = p0 + static_cast<std::uint32_t>(i), c1 = m_lo, c2 = m_hi, c3 = slot;
-    philox4x32_10(c0, c1, c2, c3, key0, key1);
-    idx[0][i] = CounterRng::below(c0, n32);
-    idx[1][i] = CounterRng::below(c1, n32);
-    idx[2][i] = CounterRng::below(c2, n32);
-    idx[3][i] = CounterRng::below(c3, n32);
-  }
-#endif
-}
-
 /// s[j][i] += ξ_{idx[i]}(j) for every lane i (the portable build's accumulation).
 template <int D>
 void add_indexed(const double* xi, const std::uint32_t* idx, double (*s)[kSgdLanes]) {
@@ -183,7 +148,7 @@ void batch_noise_sums(const BatchSampler& sampler, const double* xi, std::uint32
     if (t == 0 && cache.holds(seed, n32, p0, m)) {
       idx = cache.idx;
     } else if (r1 < 4) {  // the step ends inside this block: the next step starts with it
-      stream_block_indices(seed, n32, p0, m, cache.idx);
+      BatchSampler::stream_block_indices<kSgdLanes>(seed, n32, p0, m, cache.idx);
       cache.seed = seed;
       cache.n = n32;
       cache.p0 = p0;
@@ -191,7 +156,7 @@ void batch_noise_sums(const BatchSampler& sampler, const double* xi, std::uint32
       cache.valid = true;
       idx = cache.idx;
     } else {
-      stream_block_indices(seed, n32, p0, m, fresh);
+      BatchSampler::stream_block_indices<kSgdLanes>(seed, n32, p0, m, fresh);
     }
 #if defined(__AVX512F__)
     for (int g = 0; g < kSgdLanes / 8; ++g)
