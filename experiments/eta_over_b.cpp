@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
       .param("sigma", 14.142135623730951, "additive noise sigma (Sigma_1 = sigma^2 exactly)", positive())
       .param("samples", 10000, "data set size N (with replacement)", at_least(10))
       .param("batches", std::vector<double>{1, 2, 4, 8, 16}, "batch sizes B (eta = ratio B)", positive(),
-             min_size(3))
+             whole_numbers(), distinct(), min_size(3))
       .param("time", 4.0, "run time t = k eta from +-1", positive())
       .param("wor.samples", 16, "data set size N without replacement", at_least(3))
       .param("wor.batch", 8, "batch size without replacement (a sizeable fraction of N)", at_least(2));

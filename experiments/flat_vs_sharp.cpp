@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
       .param("data.n", 10000, "number of samples N", at_least(100))
       .param("sgd.eta", 0.01, "learning rate eta", positive())
       .param("sgd.batches", std::vector<double>{2, 3, 4}, "batch sizes B (one eta/B point each)",
-             at_least(1.0), min_size(3))
+             at_least(1.0), whole_numbers(), distinct(), min_size(3))
       .param("sde.dt_factor", 1.0, "SME Euler-Maruyama step dt = factor * eta", in_range(0.01, 1.0))
       .param("escape.particles", 256, "particles per escape-time run", at_least(16))
       .param("escape.block", 64, "runner block (a block stops when all its particles passed)", at_least(1))

@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
       .param("plateau.eta", std::vector<double>{0.05, 0.1, 0.2, 0.4, 0.2, 0.2},
              "learning rates of the (eta, B) cases", in_range(1e-6, 1.0))
       .param("plateau.batch", std::vector<double>{1, 1, 1, 1, 4, 16}, "batch sizes of the (eta, B) cases",
-             at_least(1))
+             at_least(1), whole_numbers())
       .param("plateau.steps", 4000, "steps T of each run", at_least(10))
       .param("plateau.particles", 2000, "independent runs per case", at_least(10))
       .param("plateau.records", 200, "recorded steps of the gradient-norm trace", at_least(2))

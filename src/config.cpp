@@ -142,6 +142,9 @@ Constraint open_range(double lo, double hi) {
   return numeric([lo, hi](double x) { return x > lo && x < hi; },
                  "in (" + format_number(lo) + ", " + format_number(hi) + ")");
 }
+Constraint whole_numbers() {
+  return numeric([](double x) { return std::isfinite(x) && x == std::floor(x); }, "a whole number");
+}
 Constraint one_of(std::vector<std::string> choices) {
   std::string list;
   for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
@@ -171,6 +174,19 @@ Constraint min_size(std::size_t n) {
   c.check = [n](const ParamValue& v) -> std::optional<std::string> {
     const auto* a = std::get_if<std::vector<double>>(&v);
     if (a && a->size() < n) return "must have at least " + std::to_string(n) + " elements";
+    return std::nullopt;
+  };
+  return c;
+}
+Constraint distinct() {
+  Constraint c;
+  c.description = "distinct elements";
+  c.check = [](const ParamValue& v) -> std::optional<std::string> {
+    const auto* a = std::get_if<std::vector<double>>(&v);
+    if (!a) return std::nullopt;
+    std::vector<double> sorted = *a;
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) return "must not repeat an element";
     return std::nullopt;
   };
   return c;

@@ -39,11 +39,15 @@ struct Constraint {
 [[nodiscard]] Constraint at_most(double hi);                ///< <= hi
 [[nodiscard]] Constraint in_range(double lo, double hi);    ///< in [lo, hi]
 [[nodiscard]] Constraint open_range(double lo, double hi);  ///< in (lo, hi)
+/// Whole numbers (integers held as doubles: the elements of an array of counts such as batch sizes).
+[[nodiscard]] Constraint whole_numbers();
 /// Strings: one of the listed choices.
 [[nodiscard]] Constraint one_of(std::vector<std::string> choices);
 /// Arrays: exactly n elements / at least n elements.
 [[nodiscard]] Constraint size_is(std::size_t n);
 [[nodiscard]] Constraint min_size(std::size_t n);
+/// Arrays: no element repeated (the elements name separate runs).
+[[nodiscard]] Constraint distinct();
 /// Any predicate on the value; `message` is the error text ("must be a power of two").
 [[nodiscard]] Constraint satisfies(std::function<bool(const ParamValue&)> pred, std::string message);
 

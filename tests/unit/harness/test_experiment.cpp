@@ -44,7 +44,8 @@ Experiment toy() {
       .param("name", "abc", "a label", one_of({"abc", "def"}))
       .param("flag", false, "a switch")
       .param("grid.edges", std::vector<double>{0.0, 1.0}, "bin edges", min_size(2))
-      .param("sweep.batches", std::vector<double>{1.0, 5.0}, "batch sizes of a sweep", positive())
+      .param("sweep.batches", std::vector<double>{1.0, 5.0}, "batch sizes of a sweep", positive(),
+             whole_numbers(), distinct())
       .batch_within_samples("sgd.batch", "data.n")
       .batch_within_samples("sweep.batches", "data.n");
   return e;
@@ -195,6 +196,10 @@ TEST_CASE("harness: every kind of bad input is one line on stderr, exit code 2, 
     expect_input_error(dir, in_dir({"--set", "sgd.batch=0"}), "sgd.batch = 0: must be >= 1");
     expect_input_error(dir, in_dir({"--set", "name=ghi"}), "name = \"ghi\": must be one of {abc, def}");
     expect_input_error(dir, in_dir({"--set", "grid.edges=[1]"}), "must have at least 2 elements");
+    expect_input_error(dir, in_dir({"--set", "sweep.batches=[1, 2.5]"}),
+                       "sweep.batches = [1.0, 2.5]: every element must be a whole number");
+    expect_input_error(dir, in_dir({"--set", "sweep.batches=[4, 1, 4]"}),
+                       "sweep.batches = [4.0, 1.0, 4.0]: must not repeat an element");
     expect_input_error(dir, in_dir({"--seed", "-1"}), "seed = -1: must be >= 0");
     expect_input_error(dir, in_dir({"--threads", "0"}), "--threads 0");
   }
