@@ -254,9 +254,11 @@ def main():
     if "sgd" in only:
         print("\n== SGD ensembles, double well, additive noise N = 1e4, with replacement, eta = 1e-3")
         print(hdr)
-        M = 1000 if q else 100_000
-        # K such that every run lasts long enough to time (a B = 1 run of 200 steps takes 0.04 s in C++).
-        for B, K in ((1, 20 if q else 1000), (32, 20 if q else 200)):
+        # K such that every run lasts long enough to time (a B = 1 run of 200 steps on 1e5 runs takes
+        # 0.04 s in C++). B = 1 also on M = 1e6: NumPy's per-run-step cost grows once its (M,) temporaries
+        # leave L2, the C++ one does not (its state stays in cache block by block), so the ratio depends on M.
+        cases = ((1, 1000, 20), (32, 1000, 20)) if q else ((1, 100_000, 1000), (1, 1_000_000, 200), (32, 100_000, 200))
+        for B, M, K in cases:
             tag = f"SGD B={B} M={M:.0e} K={K}"
             with Clock() as c:
                 X = sgd_double_well(M, K, B)

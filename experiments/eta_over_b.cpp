@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
       const auto problem = exact_isotropic_additive_noise(dw, s.N, sigma, ctx.seed() + 100 + i);
       const double c_mode = batch_noise_factor(s.N, s.B, s.mode);
       const double T_run = s.eta * problem.per_sample_covariance(Vec::Zero(1))(0, 0) * c_mode / (2.0 * s.B);
-      const long steps = std::lround(t_run / s.eta);
+      const long steps = steps_for(t_run, s.eta);
       SgdEnsemble sgd(problem, Sgd{}, ConstantLr{s.eta}, s.B, s.mode, ctx.seed() + 200 + i);
       Ensemble x(1, M);
       for (Index p = 0; p < M; ++p) x(0, p) = p % 2 == 0 ? -1.0 : 1.0;

@@ -137,7 +137,11 @@ int main(int argc, char** argv) {
             for (double v : c.get<std::vector<double>>("d2.curvatures")) hm = std::max(hm, v);
             return c.get<double>("sgd.eta") * hm < 2.0;
           },
-          "SGD must be stable: eta * max curvature < 2");
+          "SGD must be stable: eta * max curvature < 2")
+      .cross_check(
+          {"d100.h_min", "d100.h_max"},
+          [](const Config& c) { return c.get<double>("d100.h_min") < c.get<double>("d100.h_max"); },
+          "the smallest curvature must be below the largest");
 
   exp.batch_within_samples("sgd.batch", "data.n");
   return exp.run(argc, argv, [](RunContext& ctx) {

@@ -83,9 +83,13 @@ int main(int argc, char** argv) {
           [](const Config& c) {
             const double k = c.get<double>("time") / c.get<double>("eta.max") *
                              std::ldexp(1.0, static_cast<int>(c.get<std::int64_t>("eta.levels") - 1));
-            return std::abs(k - std::round(k)) < 1e-9 && std::round(k) >= 1.0;
+            return std::abs(k - std::round(k)) < 1e-9 && std::round(k) >= 1.0 && k <= 1e13;
           },
-          "time / eta must be an integer at every level")
+          "time / eta must be an integer (at most 10^13) at every level")
+      .cross_check(
+          {"time", "fp.dt"},
+          [](const Config& c) { return c.get<double>("time") / c.get<double>("fp.dt") <= 1e9; },
+          "time / fp.dt Crank-Nicolson steps must be at most 10^9")
       .cross_check(
           {"fp.lo", "fp.hi", "start.mean"},
           [](const Config& c) {
@@ -145,7 +149,7 @@ int main(int argc, char** argv) {
     auto progress = ctx.progress(levels, "sme_weak_order");
     for (std::size_t j = 0; j < nl; ++j) {
       const double eta = c.get<double>("eta.max") * std::ldexp(1.0, -static_cast<int>(j));
-      const auto K = static_cast<long>(std::lround(t / eta));
+      const auto K = steps_for(t, eta);
       etas[j] = eta;
       steps[j] = static_cast<double>(K);
       const auto run = run_linearised_sgd_1d(problem, B, eta, K, m0, v0, M, ctx.seed() + j);

@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
       const auto problem = exact_isotropic_additive_noise(dw, N, sigma, seed + 11);
       const double sigma1 = problem.per_sample_covariance(Vec::Zero(1))(0, 0);
       const double T = eta * sigma1 / (2.0 * B), T_wrong = sigma1 / eta;
-      const long steps = std::lround(c.get<double>("double_well.time") / eta);
+      const long steps = steps_for(c.get<double>("double_well.time"), eta);
       const stats::Histogram1D empty(-2.0, 2.0, bins);
       const auto geo = stats::BinGeometry::of(empty);
       ctx.log(cs + ": T = eta sigma^2/(2B) = " + std::to_string(T) +
@@ -226,7 +226,7 @@ int main(int argc, char** argv) {
       const auto problem = exact_isotropic_additive_noise(hb, N, sigma, seed + 21);
       const double sigma1 = problem.per_sample_covariance(Vec::Zero(2))(0, 0);
       const double T = eta * sigma1 / (2.0 * B);
-      const long steps = std::lround(c.get<double>("himmelblau.time") / eta);
+      const long steps = steps_for(c.get<double>("himmelblau.time"), eta);
       const stats::Histogram2D empty(-5.0, 5.0, nb, -5.0, 5.0, nb);
       const auto geo = stats::BinGeometry::of(empty);
       const fp::Grid<2> grid(hb.box(), nb * rf);
@@ -311,7 +311,7 @@ int main(int argc, char** argv) {
       const double lo = fs.box().lo[0], hi = fs.box().hi[0];
       const stats::Histogram1D empty(lo, hi, bins);
       const auto geo = stats::BinGeometry::of(empty);
-      const long steps = std::lround(c.get<double>("label_noise.time") / eta);
+      const long steps = steps_for(c.get<double>("label_noise.time"), eta);
 
       const Vec exact = theory::stationary_bin_probabilities_1d(lp, D, lo, hi, bins);
       const Vec chain =

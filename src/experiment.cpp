@@ -5,9 +5,13 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <iostream>
+#include <new>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 
 #include "sgdsde/core/errors.hpp"
 #include "sgdsde/io/provenance.hpp"
@@ -60,12 +64,31 @@ Experiment& Experiment::batch_within_samples(const std::string& batch_key, const
       "the batch size B must not exceed the number of samples N");
 }
 
+long steps_for(double t, double eta) {
+  const double k = t / eta;
+  if (!(k <= 1e13)) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", k);
+    throw InputError(std::string("time / eta = ") + text +
+                     " steps: more than 10^13, beyond any run's budget");
+  }
+  return std::lround(k);
+}
+
 int Experiment::run(int argc, char** argv, const Body& body) {
   try {
     return run_impl(argc, argv, body);
   } catch (const InputError& e) {
     *err_ << name_ << ": error: " << one_line(e.what()) << std::endl;
     return 2;
+  } catch (const std::bad_alloc&) {
+    *err_ << name_ << ": error: out of memory: the parameters ask for more memory than this machine has"
+          << " (particles, grid or bin counts too large?)" << std::endl;
+    return 1;
+  } catch (const std::length_error&) {
+    *err_ << name_ << ": error: out of memory: the parameters ask for an array larger than can be allocated"
+          << " (particles, grid or bin counts too large?)" << std::endl;
+    return 1;
   } catch (const std::exception& e) {
     *err_ << name_ << ": error: " << one_line(e.what()) << std::endl;
     return 1;

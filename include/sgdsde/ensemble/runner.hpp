@@ -12,10 +12,14 @@
 // so statistics are never silently NaN.
 #include <omp.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "sgdsde/core/errors.hpp"
@@ -83,33 +87,55 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
   require(opts.n_steps >= 0, "run_ensemble: the number of steps must be >= 0");
   require(opts.block >= 1, "run_ensemble: the block size must be >= 1");
   const Index M = x.cols();
-  const Index n_blocks = (M + opts.block - 1) / opts.block;
+  // A block larger than the ensemble is the ensemble (the same cut), and needs no larger scratch.
+  const Index block = std::min(opts.block, std::max<Index>(M, 1));
+  const Index n_blocks = (M + block - 1) / block;
   RunSummary summary;
   summary.diverged_at.assign(static_cast<std::size_t>(M), -1);
   std::int64_t* diverged_at = summary.diverged_at.data();
   model.prepare(M);
-  [[maybe_unused]] const ObserverContext ctx{x.rows(), M, opts.n_steps, opts.block, n_blocks};
+  [[maybe_unused]] const ObserverContext ctx{x.rows(), M, opts.n_steps, block, n_blocks};
   (observers.begin(ctx), ...);
 
+  // An exception may not leave an OpenMP region (it would terminate the program): the first one is
+  // kept, the remaining blocks are skipped, and it is rethrown after the region.
+  std::exception_ptr failure;
+  std::atomic<bool> failed{false};
+  const auto keep = [&] {
+#pragma omp critical(sgdsde_run_ensemble_failure)
+    if (!failure) failure = std::current_exception();
+    failed = true;
+  };
 #pragma omp parallel
   {
-    auto scratch = model.make_scratch(opts.block);
+    std::optional<typename Model::Scratch> scratch;
+    try {
+      scratch.emplace(model.make_scratch(block));
+    } catch (...) {
+      keep();
+    }
 #pragma omp for schedule(dynamic, 1)
     for (Index b = 0; b < n_blocks; ++b) {
-      const Index first = b * opts.block;
-      const Index count = std::min(opts.block, M - first);
-      [[maybe_unused]] const BlockView view{b, first, count, diverged_at};
-      detail::check_divergence(x, first, count, 0, opts.bound, diverged_at);
-      (observers.observe(x, view, 0), ...);
-      for (long k = 0; k < opts.n_steps; ++k) {
-        if (opts.stop_when_all_passed && (detail::block_finished(observers, view) || ...)) break;
-        model.step(x, first, count, k, scratch);
-        detail::check_divergence(x, first, count, k + 1, opts.bound, diverged_at);
-        (observers.observe(x, view, k + 1), ...);
+      if (failed) continue;
+      try {
+        const Index first = b * block;
+        const Index count = std::min(block, M - first);
+        [[maybe_unused]] const BlockView view{b, first, count, diverged_at};
+        detail::check_divergence(x, first, count, 0, opts.bound, diverged_at);
+        (observers.observe(x, view, 0), ...);
+        for (long k = 0; k < opts.n_steps; ++k) {
+          if (opts.stop_when_all_passed && (detail::block_finished(observers, view) || ...)) break;
+          model.step(x, first, count, k, *scratch);
+          detail::check_divergence(x, first, count, k + 1, opts.bound, diverged_at);
+          (observers.observe(x, view, k + 1), ...);
+        }
+        if (opts.on_block_done) opts.on_block_done(count);
+      } catch (...) {
+        keep();
       }
-      if (opts.on_block_done) opts.on_block_done(count);
     }
   }
+  if (failure) std::rethrow_exception(failure);
   (observers.end(), ...);
   for (auto s : summary.diverged_at) summary.diverged += (s >= 0);
   return summary;

@@ -44,6 +44,10 @@ namespace sgdsde {
 using io::Checks;
 using io::ResultsFile;
 
+/// K = round(t / η), the steps of a run of SGD time t = Kη; an input error (exit code 2) when K would
+/// exceed 10¹³ (beyond any run's budget, and near where round-to-long is no longer exact).
+[[nodiscard]] long steps_for(double t, double eta);
+
 /// What the experiment body sees.
 class RunContext {
  public:

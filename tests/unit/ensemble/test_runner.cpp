@@ -2,6 +2,8 @@
 #include <omp.h>
 
 #include <cmath>
+#include <new>
+#include <stdexcept>
 #include <vector>
 
 #include "sgdsde/core/rng.hpp"
@@ -69,6 +71,35 @@ TEST_CASE("the block size changes no particle's state") {
   const Result a = run(2, 64), b = run(2, 1000);
   CHECK((a.x == b.x).all());
   CHECK(a.passage == b.passage);
+  // A block beyond the ensemble is the ensemble: same states, and no scratch sized for 2^50 particles.
+  const Result c = run(2, Index{1} << 50);
+  CHECK((c.x == b.x).all());
+  CHECK(c.passage == b.passage);
+}
+
+TEST_CASE("an exception in a block leaves run_ensemble as that exception, on any thread count") {
+  // A walk whose step fails for the block holding particle 700 (an OpenMP region may not be left by
+  // an exception: without the runner's capture the program would terminate).
+  struct FailingWalk : Walk {
+    void step(Ensemble& x, Index first, Index count, long k, Scratch& sc) const {
+      if (first <= 700 && 700 < first + count && k == 3) throw std::runtime_error("step failed");
+      Walk::step(x, first, count, k, sc);
+    }
+  };
+  struct FailingScratch : Walk {
+    [[nodiscard]] Scratch make_scratch(Index) const { throw std::bad_alloc(); }
+  };
+  for (int threads : {1, 2}) {
+    omp_set_num_threads(threads);
+    RunOptions opts;
+    opts.n_steps = 10;
+    opts.block = 64;
+    Ensemble x = Ensemble::Zero(2, 1000);
+    FailingWalk fw;
+    CHECK_THROWS_WITH_AS(run_ensemble(fw, x, opts), "step failed", std::runtime_error);
+    FailingScratch fs;
+    CHECK_THROWS_AS(run_ensemble(fs, x, opts), std::bad_alloc);
+  }
 }
 
 TEST_CASE("trace mean of |x|^2 follows the random walk's 2 k s^2 within 5 standard errors") {

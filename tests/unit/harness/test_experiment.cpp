@@ -6,7 +6,9 @@
 #include <toml++/toml.h>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <sstream>
+#include <vector>
 
 #include "sgdsde/core/config.hpp"
 #include "sgdsde/core/errors.hpp"
@@ -247,6 +249,19 @@ TEST_CASE("harness: failures in the body leave no file; exit codes 1, 2 and --st
       run({"--out", out.string()}, [](RunContext&) { throw std::runtime_error("solver diverged\nbadly"); });
   CHECK(r.code == 1);
   CHECK(r.err == "toy: error: solver diverged badly\n");
+  CHECK(dir.entries().empty());
+
+  r = run({"--out", out.string()}, [](RunContext&) {
+    [[maybe_unused]] const std::vector<double> huge(std::size_t{1} << 62);  // more than any machine has
+  });
+  CHECK(r.code == 1);
+  CHECK(count_lines(r.err) == 1);
+  CHECK(r.err.starts_with("toy: error: out of memory"));
+  CHECK(dir.entries().empty());
+  r = run({"--out", out.string()}, [](RunContext&) { throw std::bad_alloc(); });
+  CHECK(r.code == 1);
+  CHECK(count_lines(r.err) == 1);
+  CHECK(r.err.starts_with("toy: error: out of memory"));
   CHECK(dir.entries().empty());
 
   r = run({"--out", out.string()}, [](RunContext&) { throw InputError("landscape: tilt too large"); });
