@@ -254,10 +254,12 @@ def main():
     if "sgd" in only:
         print("\n== SGD ensembles, double well, additive noise N = 1e4, with replacement, eta = 1e-3")
         print(hdr)
-        # K such that every run lasts long enough to time (a B = 1 run of 200 steps on 1e5 runs takes
-        # 0.04 s in C++). B = 1 also on M = 1e6: NumPy's per-run-step cost grows once its (M,) temporaries
-        # leave L2, the C++ one does not (its state stays in cache block by block), so the ratio depends on M.
-        cases = ((1, 1000, 20), (32, 1000, 20)) if q else ((1, 100_000, 1000), (1, 1_000_000, 200), (32, 100_000, 200))
+        # K such that every run lasts long enough to time two threads: a B = 1 run of 1000 steps on
+        # 1e5 runs takes ~0.04 s in C++, where thread start-up and the second core's wake-up are a
+        # visible part of the wall time. B = 1 also on M = 1e6: NumPy's per-run-step cost grows once
+        # its (M,) temporaries leave L2, the C++ one does not (its state stays in cache block by
+        # block), so the ratio depends on M.
+        cases = ((1, 1000, 20), (32, 1000, 20)) if q else ((1, 100_000, 5000), (1, 1_000_000, 500), (32, 100_000, 200))
         for B, M, K in cases:
             tag = f"SGD B={B} M={M:.0e} K={K}"
             with Clock() as c:

@@ -10,6 +10,9 @@
 //   end()                                              once, after all blocks, single-threaded:
 //                                                      reduce per-block partials in block order.
 // Optionally all_passed(const BlockView&) (first-passage observers) for RunOptions::stop_when_all_passed.
+// Optionally next_record(long k): the first step >= k at which observe() does anything (observers
+// that record on a RecordPlan). When every observer has it, the runner may let a model take the
+// steps in between at once (ensemble/model.hpp, advance) and skip the observe() calls of those steps.
 #include <cstdint>
 #include <vector>
 
@@ -42,6 +45,11 @@ struct RecordPlan {
   [[nodiscard]] long last(long n_steps) const { return stop < 0 ? n_steps : std::min(stop, n_steps); }
   [[nodiscard]] bool records(long k, long n_steps) const {
     return k >= start && k <= last(n_steps) && (k - start) % every == 0;
+  }
+  /// The first recorded step >= k; n_steps + 1 when there is none.
+  [[nodiscard]] long next(long k, long n_steps) const {
+    const long first = k <= start ? start : start + (k - start + every - 1) / every * every;
+    return first <= last(n_steps) ? first : n_steps + 1;
   }
   /// Index of step k among the recorded steps (valid when records(k)).
   [[nodiscard]] Index slot(long k) const { return static_cast<Index>((k - start) / every); }

@@ -13,6 +13,8 @@ class Passive {
   explicit Passive(O& inner) : inner_(&inner) {}
   void begin(const ObserverContext& c) { inner_->begin(c); }
   void observe(const Ensemble& x, const BlockView& v, long k) { inner_->observe(x, v, k); }
+  [[nodiscard]] long next_record(long k) const requires requires(const O& o) { o.next_record(k); }
+  { return inner_->next_record(k); }
   void end() { inner_->end(); }
 
  private:

@@ -69,6 +69,22 @@ inline void check_divergence(Ensemble& x, Index first, Index count, long k, doub
   }
 }
 
+template <class Model, class... Obs>
+concept CanAdvance = requires(Model& m, Ensemble& x, typename Model::Scratch& s, const Obs&... o) {
+  { m.advance(x, Index{}, Index{}, long{}, long{}, s, double{}) } -> std::convertible_to<long>;
+  ((o.next_record(long{})), ...);
+};
+
+/// How many steps from step k the model may take before an observer records (1 when blocks stop
+/// on first passages, which are checked at every step).
+template <class... Obs>
+long quiet_steps(const RunOptions& opts, long k, const Obs&... observers) {
+  if (opts.stop_when_all_passed) return 1;
+  long next = opts.n_steps;
+  ((next = std::min(next, observers.next_record(k + 1))), ...);
+  return next - k;
+}
+
 template <class O>
 bool block_finished(const O& o, const BlockView& v) {
   if constexpr (requires { o.all_passed(v); }) {
@@ -123,11 +139,23 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
         [[maybe_unused]] const BlockView view{b, first, count, diverged_at};
         detail::check_divergence(x, first, count, 0, opts.bound, diverged_at);
         (observers.observe(x, view, 0), ...);
-        for (long k = 0; k < opts.n_steps; ++k) {
+        for (long k = 0; k < opts.n_steps;) {
           if (opts.stop_when_all_passed && (detail::block_finished(observers, view) || ...)) break;
+          // Steps up to the next one an observer records may be taken at once (model.hpp, advance):
+          // bitwise the same states, and a model that cannot vouch for the divergence test takes none.
+          if constexpr (detail::CanAdvance<Model, Obs...>) {
+            if (const long span = detail::quiet_steps(opts, k, observers...); span >= 2) {
+              if (const long done = model.advance(x, first, count, k, span, *scratch, opts.bound); done > 0) {
+                k += done;
+                (observers.observe(x, view, k), ...);
+                continue;
+              }
+            }
+          }
           model.step(x, first, count, k, *scratch);
           detail::check_divergence(x, first, count, k + 1, opts.bound, diverged_at);
-          (observers.observe(x, view, k + 1), ...);
+          ++k;
+          (observers.observe(x, view, k), ...);
         }
         if (opts.on_block_done) opts.on_block_done(count);
       } catch (...) {

@@ -22,6 +22,7 @@ class Snapshots {
     data_.assign(steps_.size() * static_cast<std::size_t>(dim_) * which_.size(),
                  std::numeric_limits<double>::quiet_NaN());
   }
+  [[nodiscard]] long next_record(long k) const { return plan_.next(k, n_steps_); }
   void observe(const Ensemble& x, const BlockView& v, long k) {
     if (!plan_.records(k, n_steps_)) return;
     const Index r = plan_.slot(k);

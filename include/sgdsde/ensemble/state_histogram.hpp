@@ -23,6 +23,7 @@ class StateHistogramBase {
     per_thread_.assign(static_cast<std::size_t>(omp_get_max_threads()), result_);
     samples_per_particle_ = static_cast<Index>(window_.steps(c.n_steps).size());
   }
+  [[nodiscard]] long next_record(long k) const { return window_.next(k, n_steps_); }
   void observe(const Ensemble& x, const BlockView& v, long k) {
     if (!window_.records(k, n_steps_)) return;
     Hist& h = per_thread_[static_cast<std::size_t>(omp_get_thread_num())];

@@ -27,6 +27,7 @@ class TimeAverage {
     count_ = static_cast<double>(window_.steps(c.n_steps).size());
     sum_.assign(static_cast<std::size_t>(c.particles), 0.0);
   }
+  [[nodiscard]] long next_record(long k) const { return window_.next(k, n_steps_); }
   void observe(const Ensemble& x, const BlockView& v, long k) {
     if (!window_.records(k, n_steps_)) return;
     for (Index p = v.first; p < v.first + v.count; ++p)

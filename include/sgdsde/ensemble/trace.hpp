@@ -39,6 +39,7 @@ class Trace {
     kept_.assign(R * n * static_cast<std::size_t>(q_particles_), std::numeric_limits<double>::quiet_NaN());
   }
 
+  [[nodiscard]] long next_record(long k) const { return plan_.next(k, n_steps_); }
   void observe(const Ensemble& x, const BlockView& v, long k) {
     if (!plan_.records(k, n_steps_)) return;
     const std::size_t r = static_cast<std::size_t>(plan_.slot(k)), n = names_.size(), R = steps_.size();

@@ -67,7 +67,11 @@ class SgdEnsemble {
     Mat moments;                 ///< (n_moments·d) × kTile, the same for the optimizer moments
     BatchSampler::Scratch sampler;
     std::vector<detail::StreamBlockCache> stream_blocks;  ///< fused path: one per kSgdLanes particles
+    Mat saved;  ///< advance(): the block's states at entry (d × block), restored if it cannot proceed
   };
+
+  /// Steps advance() takes at most per call (its learning rates live on the stack).
+  static constexpr long kAdvanceSteps = 256;
 
   SgdEnsemble(F problem, O optimizer, S schedule, Index batch_size, Sampling sampling, std::uint64_t seed)
       : problem_(std::move(problem)),
@@ -94,6 +98,7 @@ class SgdEnsemble {
     s.sampler = sampler_.make_scratch();
     if (fused())
       s.stream_blocks.resize(static_cast<std::size_t>((block + detail::kSgdLanes - 1) / detail::kSgdLanes));
+    if (advances()) s.saved = Mat::Zero(dim(), block);
     return s;
   }
 
@@ -145,6 +150,28 @@ class SgdEnsemble {
       }
     }
   }
+
+  /// Steps k … k + n − 1 at once where the fused path has a multi-step kernel (B = 1: one Philox
+  /// block serves four steps, and a chunk's states stay in registers across them; see
+  /// ensemble/model.hpp for the contract). Takes min(n, kAdvanceSteps) steps, bitwise as step()
+  /// would, or none (x restored) when some particle fails the divergence test on the way; returns
+  /// how many. Other configurations take none (the runner then calls step()).
+  long advance([[maybe_unused]] Ensemble& x, [[maybe_unused]] Index first, [[maybe_unused]] Index count,
+               [[maybe_unused]] long k, long n, [[maybe_unused]] Scratch& s, [[maybe_unused]] double bound) {
+    if (!advances() || n < 2) return 0;
+    if constexpr (FusedSgd<F, O>) {
+      const long len = std::min(n, kAdvanceSteps);
+      std::array<double, kAdvanceSteps> lr;
+      for (long j = 0; j < len; ++j) lr[static_cast<std::size_t>(j)] = schedule_(k + j);
+      s.saved.leftCols(count) = x.middleCols(first, count).matrix();
+      if (fused_sgd_advance_b1(problem_, optimizer_, sampler_, lr.data(), x, first, count, k, len, bound))
+        return len;
+      x.middleCols(first, count) = s.saved.leftCols(count).array();
+    }
+    return 0;
+  }
+  /// Whether advance() takes steps (the fused path at B = 1).
+  [[nodiscard]] bool advances() const { return fused() && batch_size() == 1; }
 
   /// t_k = Σ_{j<k} η_j: from the precomputed clock when k is within it, else sde_time().
   [[nodiscard]] double time(long k) const {

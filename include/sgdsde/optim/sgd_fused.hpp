@@ -11,7 +11,10 @@
 // batch order, the sums staying in registers over the whole batch; then one vectorised loop applies
 // g = ∇L + s/B, θ ← θ − η(g + λθ). A block the step uses only in part is kept for the next step
 // (StreamBlockCache, one per chunk in SgdEnsemble's scratch), so at B = 1 one Philox block serves
-// four steps. Every operation is the generic path's (BatchSampler::sample,
+// four steps. At B = 1 SgdEnsemble::advance takes many steps per call (fused_sgd_advance_b1): per
+// chunk and block, the ξ of the block's four steps, then each lane through those steps in registers
+// with the runner's divergence test folded in (no per-step pass over the states, no sums stored).
+// Every operation is the generic path's (BatchSampler::sample,
 // AdditiveNoise::batch_gradient, Sgd::update) in the same order on the same operands, so batches
 // and states are bitwise the generic path's (GCC contracts a·b + c into the same FMAs in both: the
 // expressions are the same; tests/unit/optim/test_sgd_fused.cpp checks it).
@@ -22,6 +25,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <concepts>
 #include <cstdint>
 #include <span>
@@ -36,6 +40,8 @@ namespace sgdsde {
 
 namespace detail {
 inline constexpr int kSgdLanes = 64;  ///< particles per fused block
+/// Lanes that advance_chunk_b1 steps together (several vectors, so that their dependency chains overlap).
+inline constexpr int kAdvanceGroup = 32;
 
 template <class F>
 struct AdditiveLandscape {};
@@ -171,6 +177,123 @@ void batch_noise_sums(const BatchSampler& sampler, const double* xi, std::uint32
     for (int j = 0; j < D; ++j) _mm512_store_pd(s[j] + 8 * g, acc[g][j]);
 #endif
 }
+
+/// Steps r0 … r0 + R − 1 of a stream block for the lanes i < n ≤ kAdvanceGroup of a group (advance_chunk_b1):
+/// coordinate j of lane i is row[j][i], the step's summed noise sv[r][j][i] (B = 1), its learning
+/// rate lr_m[r]; bad[i] counts failures of the runner's divergence test. The per-step operations
+/// are fused_sgd_step's.
+template <int D, int R, class L>
+inline void lane_steps(const L& l, const Sgd& opt, const double (*sv)[D][kAdvanceGroup], int r0_,
+                       const double* lr_m, long t_m, double* const* row, Index n, double bound,
+                       std::int64_t* bad) {
+  const double inv_b = 1.0;         // 1/B, as the one-step kernel applies it
+  const int r0 = R == 4 ? 0 : r0_;  // a whole block starts at word 0 (a constant: fewer live registers)
+#pragma omp simd
+  for (Index i = 0; i < n; ++i) {
+    std::array<double, 0> none{};
+    if constexpr (D == 1) {
+      double w = row[0][i];
+      bool ok = true;
+      for (int q = 0; q < R; ++q) {
+        double g = l.derivative1(w);
+        g += sv[r0 + q][0][i] * inv_b;
+        opt.update(w, g, none, lr_m[r0 + q], t_m + r0 + q);
+        ok &= std::abs(w) < bound;
+      }
+      row[0][i] = w;
+      bad[i] += !ok;
+    } else {
+      double a = row[0][i], b = row[1][i];
+      bool ok = true;
+      for (int q = 0; q < R; ++q) {
+        double ga, gb;
+        l.gradient2(a, b, ga, gb);
+        ga += sv[r0 + q][0][i] * inv_b;
+        gb += sv[r0 + q][1][i] * inv_b;
+        opt.update(a, ga, none, lr_m[r0 + q], t_m + r0 + q);
+        opt.update(b, gb, none, lr_m[r0 + q], t_m + r0 + q);
+        ok &= std::abs(a) < bound && std::abs(b) < bound;
+      }
+      row[0][i] = a;
+      row[1][i] = b;
+      bad[i] += !ok;
+    }
+  }
+}
+
+/// lane_steps with R (1 … 4) chosen at run time, and n = kAdvanceGroup (a full group) known at
+/// compile time, so that the lane loop has no remainder.
+template <int D, class L>
+inline void group_steps(const L& l, const Sgd& opt, const double (*sv)[D][kAdvanceGroup], int r0, int r1,
+                        const double* lr_m, long t_m, double* const* row, Index n, double bound,
+                        std::int64_t* bad) {
+  const auto run = [&]<int R>(Index lanes) {
+    lane_steps<D, R>(l, opt, sv, r0, lr_m, t_m, row, lanes, bound, bad);
+  };
+  const auto with_r = [&](Index lanes) {
+    switch (r1 - r0) {
+      case 4: run.template operator()<4>(lanes); break;
+      case 3: run.template operator()<3>(lanes); break;
+      case 2: run.template operator()<2>(lanes); break;
+      default: run.template operator()<1>(lanes); break;
+    }
+  };
+  if (n == kAdvanceGroup)
+    with_r(kAdvanceGroup);
+  else
+    with_r(n);
+}
+
+/// Steps k … k + len − 1 at B = 1 of the n ≤ kSgdLanes particles p0 + i, whose coordinate j is
+/// row[j][i]: per stream block (four steps), the indices of all lanes, the ξ of each step loaded
+/// into sv, then one vectorised pass in which every lane takes the block's steps in registers and
+/// counts failures of the runner's divergence test (non-finite or |θ_j| ≥ bound). The next block's
+/// indices are computed before this block's loads (the loads then come long after their stores).
+/// Per step every operation is the one-step kernel's (batch_noise_sums + fused_sgd_step), so the
+/// states are bitwise the same. Returns false if some lane failed the test after some step.
+template <int D, class L>
+bool advance_chunk_b1(const L& l, const Sgd& opt, const double* xi, std::uint64_t seed, std::uint32_t n32,
+                      std::uint32_t p0, long k, long len, const double* lr, double* const (&row)[D], Index n,
+                      double bound) {
+  constexpr int W = kSgdLanes;
+  alignas(64) std::uint32_t idx[2][4][W];
+  alignas(64) std::int64_t bad[W] = {};
+  const auto j0 = static_cast<std::uint64_t>(k), j1 = j0 + static_cast<std::uint64_t>(len);  // words = steps
+  const std::uint64_t m0 = j0 / 4, m1 = (j1 - 1) / 4;
+  BatchSampler::stream_block_indices<W>(seed, n32, p0, m0, idx[0]);
+  for (std::uint64_t m = m0; m <= m1; ++m) {
+    const auto t = static_cast<int>((m - m0) & 1);
+    if (m < m1) BatchSampler::stream_block_indices<W>(seed, n32, p0, m + 1, idx[t ^ 1]);
+    const int r0 = m == m0 ? static_cast<int>(j0 % 4) : 0;
+    const int r1 = m == m1 ? static_cast<int>((j1 - 1) % 4) + 1 : 4;
+    // lr[s] is the learning rate of step k + s; step 4m + r is the one that uses word r of block m.
+    const double* lr_m = lr + (static_cast<std::int64_t>(4 * m) - k);
+    const long t_m = static_cast<long>(4 * m) + 1;
+    // kAdvanceGroup lanes at a time: their ξ of the block's steps (0 + ξ: the one-step kernel's sum
+    // starts at 0), then their steps (the loads of one group overlap the arithmetic of the previous).
+    constexpr int G = kAdvanceGroup;
+    for (Index g0 = 0; g0 < n; g0 += G) {
+      alignas(64) double sv[4][D][G];
+      for (int r = r0; r < r1; ++r)
+        for (int j = 0; j < D; ++j) {
+#if defined(__AVX512F__)
+          for (int h = 0; h < G; h += 8)
+            _mm512_store_pd(sv[r][j] + h,
+                            _mm512_add_pd(_mm512_setzero_pd(), gather8<D>(xi + j, idx[t][r] + g0 + h)));
+#else
+          for (int i = 0; i < G; ++i)
+            sv[r][j][i] = 0.0 + xi[std::uint64_t{idx[t][r][g0 + i]} * D + static_cast<std::uint64_t>(j)];
+#endif
+        }
+      double* rows[D];
+      for (int j = 0; j < D; ++j) rows[j] = row[j] + g0;
+      group_steps<D>(l, opt, sv, r0, r1, lr_m, t_m, rows, std::min<Index>(G, n - g0), bound, bad + g0);
+    }
+  }
+  std::int64_t total = 0;
+  for (Index i = 0; i < n; ++i) total += bad[i];
+  return total == 0;
+}
 }  // namespace detail
 
 /// (F, O) for which SgdEnsemble<F, O, S> has the fused path (fused_sgd_applies() decides at run time).
@@ -244,6 +367,40 @@ void fused_sgd_step(const AdditiveNoise<L>& f, const Sgd& opt, const BatchSample
       }
     }
   }
+}
+
+/// Steps k … k + len − 1 of particles [first, first + count) at B = 1 (requires fused_sgd_applies
+/// and batch size 1), lr[s] the learning rate of step k + s: chunk by chunk, each chunk through
+/// all len steps in registers (optim/sgd_fused.hpp, advance_chunk_b1). Bitwise the same states as
+/// len calls of fused_sgd_step. Returns false as soon as a chunk fails the divergence test after
+/// some step (the caller restores the block: chunks already advanced are not undone here).
+template <class L>
+bool fused_sgd_advance_b1(const AdditiveNoise<L>& f, const Sgd& opt, const BatchSampler& sampler,
+                          const double* lr, Ensemble& x, Index first, Index count, long k, long len,
+                          double bound) {
+  constexpr int W = detail::kSgdLanes;
+  const L& l = f.landscape();
+  const double* xi = f.noise().data();
+  const auto n32 = static_cast<std::uint32_t>(sampler.num_samples());
+  const Index M = x.cols();
+  for (Index c = 0; c < count; c += W) {
+    const Index p = first + c, n = std::min<Index>(W, count - c);
+    const auto p0 = static_cast<std::uint32_t>(p);
+    if constexpr (detail::HasDerivative1<L>) {
+      if (f.dim() == 1) {
+        double* const row[1] = {x.data() + p};
+        if (!detail::advance_chunk_b1<1>(l, opt, xi, sampler.seed(), n32, p0, k, len, lr, row, n, bound))
+          return false;
+        continue;
+      }
+    }
+    if constexpr (detail::HasGradient2<L>) {
+      double* const row[2] = {x.data() + p, x.data() + M + p};
+      if (!detail::advance_chunk_b1<2>(l, opt, xi, sampler.seed(), n32, p0, k, len, lr, row, n, bound))
+        return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace sgdsde

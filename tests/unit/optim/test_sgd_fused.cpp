@@ -3,11 +3,13 @@
 // stream block kept from one step to the next.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <span>
 #include <vector>
 
 #include "sgdsde/ensemble/runner.hpp"
+#include "sgdsde/ensemble/state_histogram.hpp"
 #include "sgdsde/landscapes/double_well.hpp"
 #include "sgdsde/landscapes/himmelblau.hpp"
 #include "sgdsde/landscapes/quadratic.hpp"
@@ -169,4 +171,121 @@ TEST_CASE("fused path: a stream block kept across steps gives the batches of Bat
       CHECK(bad == 0);
     }
   }
+}
+
+namespace {
+/// An observer without next_record(): the runner must then take every step one at a time.
+struct EveryStep {
+  void begin(const ObserverContext&) {}
+  void observe(const Ensemble&, const BlockView&, long) {}
+  void end() {}
+};
+
+/// Final states, divergence steps and a recorded histogram of one run, with the multi-step path
+/// (SgdEnsemble::advance between the histogram's records) or without it (EveryStep added).
+struct Run {
+  Ensemble x;
+  std::vector<std::int64_t> diverged_at;
+  std::vector<std::int64_t> counts;
+};
+template <class F, class S>
+Run run_b1(const F& f, const S& schedule, const Vec& x0, Index M, long steps, double bound, bool several) {
+  SgdEnsemble model(f, Sgd{.weight_decay = 0.02}, schedule, 1, Sampling::with_replacement, 17);
+  CHECK(model.advances());
+  Ensemble x(f.dim(), M);
+  for (Index j = 0; j < f.dim(); ++j) x.row(j).setConstant(x0[j]);
+  RunOptions opts;
+  opts.n_steps = steps;
+  opts.block = 200;  // blocks of three full 64-lane chunks and a partial one
+  opts.bound = bound;
+  // Records at 3, 10, 17, …: spans that start and end inside Philox blocks, and spans longer than
+  // SgdEnsemble::kAdvanceSteps at the end (the window stops at step 400).
+  StateHistogram1D hist(stats::Histogram1D(-3.0, 3.0, 60), RecordPlan{.every = 7, .start = 3, .stop = 400});
+  Run r;
+  EveryStep every;
+  const RunSummary summary =
+      several ? run_ensemble(model, x, opts, hist) : run_ensemble(model, x, opts, hist, every);
+  r.x = x;
+  r.diverged_at = summary.diverged_at;
+  for (Index b = 0; b < hist.histogram().bins(); ++b) r.counts.push_back(hist.histogram().count(b));
+  return r;
+}
+}  // namespace
+
+TEST_CASE("B = 1 multi-step path: bitwise the one-step path, with the same records and divergences") {
+  const Index M = 1000;
+  const long steps = 1203;
+  {
+    const auto f = AdditiveNoise<DoubleWell>::isotropic(DoubleWell(0.3), 500, 20.0, 3);
+    const InverseTimeLr lr{.eta0 = 0.02, .t0 = 20.0};
+    const Run a = run_b1(f, lr, Vec::Constant(1, -1.0), M, steps, 1e300, true);
+    const Run b = run_b1(f, lr, Vec::Constant(1, -1.0), M, steps, 1e300, false);
+    CHECK(bitwise_equal(a.x, b.x));
+    CHECK(a.counts == b.counts);
+    CHECK(a.x.row(0).maxCoeff() - a.x.row(0).minCoeff() > 1e-3);
+    // A bound that some runs cross at various steps: those runs stop there (NaN) in both paths.
+    const Run c = run_b1(f, lr, Vec::Constant(1, -1.0), M, steps, 2.0, true);
+    const Run d = run_b1(f, lr, Vec::Constant(1, -1.0), M, steps, 2.0, false);
+    CHECK(bitwise_equal(c.x, d.x));
+    CHECK(c.diverged_at == d.diverged_at);
+    CHECK(c.counts == d.counts);
+    const auto crossed =
+        std::count_if(c.diverged_at.begin(), c.diverged_at.end(), [](auto s) { return s >= 0; });
+    CHECK(crossed > 10);
+    CHECK(crossed < M / 2);
+  }
+  {
+    const auto f = AdditiveNoise<Himmelblau>::isotropic(Himmelblau(), 300, 30.0, 4);
+    Vec x0(2);
+    x0 << 3.0, 2.0;
+    const ConstantLr lr{.eta = 0.003};
+    const Run a = run_b1(f, lr, x0, M, steps, 1e300, true);
+    const Run b = run_b1(f, lr, x0, M, steps, 1e300, false);
+    CHECK(bitwise_equal(a.x, b.x));
+    CHECK(a.counts == b.counts);
+    const Run c = run_b1(f, lr, x0, M, steps, 3.5, true);
+    const Run d = run_b1(f, lr, x0, M, steps, 3.5, false);
+    CHECK(bitwise_equal(c.x, d.x));
+    CHECK(c.diverged_at == d.diverged_at);
+    const auto crossed =
+        std::count_if(c.diverged_at.begin(), c.diverged_at.end(), [](auto s) { return s >= 0; });
+    CHECK(crossed > 10);
+    CHECK(crossed < M / 2);
+  }
+}
+
+TEST_CASE(
+    "B = 1 multi-step path: advance takes no step, and leaves the states, when a run would cross the bound") {
+  const auto f = AdditiveNoise<DoubleWell>::isotropic(DoubleWell(), 500, 20.0, 3);
+  SgdEnsemble model(f, Sgd{}, ConstantLr{.eta = 0.02}, 1, Sampling::with_replacement, 5);
+  const Index M = 130;
+  model.prepare(M);
+  auto scratch = model.make_scratch(M);
+  Ensemble x = Ensemble::Constant(1, M, -1.0);
+  x(0, 129) = 1.25;  // the last chunk's last run starts near the bound
+  const Ensemble x0 = x;
+  CHECK(model.advance(x, 0, M, 0, 100, scratch, 1.3) == 0);
+  CHECK(bitwise_equal(x, x0));
+  // Within a wide bound it takes min(n, kAdvanceSteps) steps.
+  CHECK(model.advance(x, 0, M, 0, 1000, scratch, 1e300) ==
+        SgdEnsemble<decltype(f), Sgd, ConstantLr>::kAdvanceSteps);
+  CHECK(model.advance(x, 0, M, 5, 3, scratch, 1e300) == 3);
+  // Batch sizes other than 1 have no multi-step kernel.
+  SgdEnsemble b2(f, Sgd{}, ConstantLr{.eta = 0.02}, 2, Sampling::with_replacement, 5);
+  CHECK_FALSE(b2.advances());
+  CHECK(b2.advance(x, 0, M, 0, 100, scratch, 1e300) == 0);
+}
+
+TEST_CASE("RecordPlan::next: the first recorded step at or after k") {
+  const RecordPlan p{.every = 7, .start = 3, .stop = 40};
+  CHECK(p.next(0, 100) == 3);
+  CHECK(p.next(3, 100) == 3);
+  CHECK(p.next(4, 100) == 10);
+  CHECK(p.next(38, 100) == 38);
+  CHECK(p.next(39, 100) == 101);  // 45 is past the stop
+  CHECK(p.next(5, 8) == 9);       // 10 is past the last step
+  const RecordPlan all{};
+  CHECK(all.next(0, 10) == 0);
+  CHECK(all.next(6, 10) == 6);
+  CHECK(all.next(11, 10) == 11);
 }
