@@ -201,13 +201,25 @@ def main():
     ap.add_argument("--quick", action="store_true", help="small sizes (a smoke test of the script)")
     ap.add_argument("--only", default="em,sgd,linreg,fp",
                     help="comma-separated sections to run: em, sgd, linreg, fp (default: all)")
+    ap.add_argument("--no-thp", action="store_true",
+                    help="do not run both sides with transparent huge pages for malloc (see below)")
     a = ap.parse_args()
+    # Both sides (this interpreter, hence NumPy/SciPy, and the C++ binaries it starts) run with glibc's
+    # malloc asking for transparent huge pages (glibc.malloc.hugetlb=1, glibc >= 2.35). On the KVM guest
+    # the figures come from, a 4 KiB page fault costs several microseconds, and a fresh sparse LU
+    # touches ~10^5 pages: without it the C++ 512^2 stationary solve spends half its time in page
+    # faults (docs/benchmarks.md). Tunables are read at start-up, hence the re-exec.
+    if not a.no_thp and "glibc.malloc.hugetlb" not in os.environ.get("GLIBC_TUNABLES", ""):
+        tun = os.environ.get("GLIBC_TUNABLES")
+        os.environ["GLIBC_TUNABLES"] = (tun + ":" if tun else "") + "glibc.malloc.hugetlb=1"
+        os.execv(sys.executable, [sys.executable] + sys.argv)
     only = set(a.only.split(","))
     et = os.path.join(a.build, "bench", "ensemble_throughput")
     q = a.quick
     dw_minima = np.array([[-1.0], [1.0]])
 
-    print("== machine: nproc", os.cpu_count(), "| load average", os.getloadavg())
+    print("== machine: nproc", os.cpu_count(), "| load average", os.getloadavg(),
+          "| GLIBC_TUNABLES", os.environ.get("GLIBC_TUNABLES", "(unset)"))
     print("== numpy", np.__version__, "| scipy", __import__("scipy").__version__)
 
     hdr = f"{'case':<34}{'impl':<22}{'wall s':>8}{'cpu s':>8}{'p-steps/s':>11}{'x NumPy':>8}  stats"

@@ -164,7 +164,20 @@ int main(int argc, char** argv) {
       .param("flat_sharp.steps", 20000, "steps", at_least(1))
       .param("flat_sharp.particles", 1000, "runs", at_least(10))
       .param("flat_sharp.count", 4, "stored trajectories", at_least(1))
-      .param("flat_sharp.every", 20, "record every n-th step", at_least(1));
+      .param("flat_sharp.every", 20, "record every n-th step", at_least(1))
+      .cross_check(
+          {"convex.eta", "convex.h"},
+          [](const Config& c) {
+            // (1 − ηh)² < 1: stable (ηh < 2) and moving (ηh not lost to rounding); the stationary
+            // covariance η²σ²/(B(1 − (1 − ηh)²)) of the check needs it.
+            for (const double h : c.get<std::vector<double>>("convex.h")) {
+              const double r = 1.0 - c.get<double>("convex.eta") * h;
+              if (!(r * r < 1.0)) return false;
+            }
+            return true;
+          },
+          "SGD on the quadratic must be stable and move: (1 - eta * h)^2 < 1 in double precision (0 < eta * "
+          "h < 2) for both curvatures");
 
   exp.batch_within_samples("gradients.batch", "noise.n");
   return exp.run(argc, argv, [](RunContext& ctx) {
