@@ -17,9 +17,11 @@ namespace sgdsde {
 ///  - time(k): the model time of step k (SGD: Σ_{j<k} η_j; an SDE stepper: t0 + k·dt).
 /// Optionally advance(x, first, count, k, n, scratch, bound) -> long: take steps k … k + n − 1 (n ≥ 2)
 /// at once, bitwise as n calls of step(). It may take fewer (it returns how many) or none (0), and
-/// must take none, leaving x as it was, if any coordinate would fail the runner's divergence test
-/// (non-finite or |x| ≥ bound) after any of those steps: the runner then takes them one at a time.
-/// The runner calls it only between steps no observer records (observer.hpp, next_record).
+/// must take none, leaving x as it was, if a live particle would fail the runner's divergence test
+/// (non-finite or |x| ≥ bound) after any of those steps: the runner then takes them one at a time
+/// until it has flagged that particle. Particles flagged earlier hold NaN (their steps keep it so)
+/// and are to be ignored. The runner calls it only between steps no observer records
+/// (observer.hpp, next_record).
 template <class M>
 concept EnsembleModel = requires(M& m, const M& cm, Ensemble& x, Index first, Index count, long k,
                                  typename M::Scratch& scratch) {

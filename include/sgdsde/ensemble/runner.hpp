@@ -44,9 +44,10 @@ struct RunSummary {
 };
 
 namespace detail {
-/// Flags particles of [first, first + count) that have left the bound after step k.
-inline void check_divergence(Ensemble& x, Index first, Index count, long k, double bound,
-                             std::int64_t* diverged_at) {
+/// Flags particles of [first, first + count) that have left the bound after step k; returns how many
+/// it flagged.
+inline Index check_divergence(Ensemble& x, Index first, Index count, long k, double bound,
+                              std::int64_t* diverged_at) {
   const Index d = x.rows();
   // Fast path (vectorised): every coordinate of the block finite and within the bound. A
   // particle that diverged earlier holds NaN, so such blocks always take the per-particle path.
@@ -56,7 +57,8 @@ inline void check_divergence(Ensemble& x, Index first, Index count, long k, doub
 #pragma omp simd reduction(+ : bad)
     for (Index i = 0; i < count; ++i) bad += !(std::abs(row[i]) < bound);
   }
-  if (bad == 0) return;
+  if (bad == 0) return 0;
+  Index flagged = 0;
   for (Index i = 0; i < count; ++i) {
     const Index p = first + i;
     if (diverged_at[p] >= 0) continue;
@@ -65,8 +67,10 @@ inline void check_divergence(Ensemble& x, Index first, Index count, long k, doub
     if (!ok) {
       diverged_at[p] = k;
       for (Index j = 0; j < d; ++j) x(j, p) = std::numeric_limits<double>::quiet_NaN();
+      ++flagged;
     }
   }
+  return flagged;
 }
 
 template <class Model, class... Obs>
@@ -141,8 +145,11 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
         (observers.observe(x, view, 0), ...);
         for (long k = 0; k < opts.n_steps;) {
           if (opts.stop_when_all_passed && (detail::block_finished(observers, view) || ...)) break;
+          long one_by_one = 1;  // steps to take one at a time, unless a run diverges first
           // Steps up to the next one an observer records may be taken at once (model.hpp, advance):
-          // bitwise the same states, and a model that cannot vouch for the divergence test takes none.
+          // bitwise the same states. A model that cannot vouch for the divergence test takes none:
+          // some run crosses the bound within the span, so the steps go one at a time until the
+          // crossing is flagged (the run is then NaN, which advance() ignores), then it is asked again.
           if constexpr (detail::CanAdvance<Model, Obs...>) {
             if (const long span = detail::quiet_steps(opts, k, observers...); span >= 2) {
               if (const long done = model.advance(x, first, count, k, span, *scratch, opts.bound); done > 0) {
@@ -150,12 +157,16 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
                 (observers.observe(x, view, k), ...);
                 continue;
               }
+              one_by_one = span;
             }
           }
-          model.step(x, first, count, k, *scratch);
-          detail::check_divergence(x, first, count, k + 1, opts.bound, diverged_at);
-          ++k;
-          (observers.observe(x, view, k), ...);
+          for (const long stop = k + one_by_one; k < stop;) {
+            model.step(x, first, count, k, *scratch);
+            const Index flagged = detail::check_divergence(x, first, count, k + 1, opts.bound, diverged_at);
+            ++k;
+            (observers.observe(x, view, k), ...);
+            if (flagged > 0) break;
+          }
         }
         if (opts.on_block_done) opts.on_block_done(count);
       } catch (...) {

@@ -154,8 +154,9 @@ class SgdEnsemble {
   /// Steps k … k + n − 1 at once where the fused path has a multi-step kernel (B = 1: one Philox
   /// block serves four steps, and a chunk's states stay in registers across them; see
   /// ensemble/model.hpp for the contract). Takes min(n, kAdvanceSteps) steps, bitwise as step()
-  /// would, or none (x restored) when some particle fails the divergence test on the way; returns
-  /// how many. Other configurations take none (the runner then calls step()).
+  /// would, or none (x restored) when a live particle fails the divergence test on the way (NaN
+  /// particles, flagged before, are ignored); returns how many. Other configurations take none (the
+  /// runner then calls step()).
   long advance([[maybe_unused]] Ensemble& x, [[maybe_unused]] Index first, [[maybe_unused]] Index count,
                [[maybe_unused]] long k, long n, [[maybe_unused]] Scratch& s, [[maybe_unused]] double bound) {
     if (!advances() || n < 2) return 0;

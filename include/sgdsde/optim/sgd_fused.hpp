@@ -180,8 +180,8 @@ void batch_noise_sums(const BatchSampler& sampler, const double* xi, std::uint32
 
 /// Steps r0 … r0 + R − 1 of a stream block for the lanes i < n ≤ kAdvanceGroup of a group (advance_chunk_b1):
 /// coordinate j of lane i is row[j][i], the step's summed noise sv[r][j][i] (B = 1), its learning
-/// rate lr_m[r]; bad[i] counts failures of the runner's divergence test. The per-step operations
-/// are fused_sgd_step's.
+/// rate lr_m[r]; bad[i] counts failures of the runner's divergence test by live lanes (a lane that
+/// is NaN on entry was flagged before). The per-step operations are fused_sgd_step's.
 template <int D, int R, class L>
 inline void lane_steps(const L& l, const Sgd& opt, const double (*sv)[D][kAdvanceGroup], int r0_,
                        const double* lr_m, long t_m, double* const* row, Index n, double bound,
@@ -193,6 +193,7 @@ inline void lane_steps(const L& l, const Sgd& opt, const double (*sv)[D][kAdvanc
     std::array<double, 0> none{};
     if constexpr (D == 1) {
       double w = row[0][i];
+      const bool live = w == w;  // NaN: a run flagged earlier, which stays NaN and is not counted
       bool ok = true;
       for (int q = 0; q < R; ++q) {
         double g = l.derivative1(w);
@@ -201,9 +202,10 @@ inline void lane_steps(const L& l, const Sgd& opt, const double (*sv)[D][kAdvanc
         ok &= std::abs(w) < bound;
       }
       row[0][i] = w;
-      bad[i] += !ok;
+      bad[i] += live && !ok;
     } else {
       double a = row[0][i], b = row[1][i];
+      const bool live = a == a;  // NaN: a run flagged earlier (all its coordinates), not counted
       bool ok = true;
       for (int q = 0; q < R; ++q) {
         double ga, gb;
@@ -216,7 +218,7 @@ inline void lane_steps(const L& l, const Sgd& opt, const double (*sv)[D][kAdvanc
       }
       row[0][i] = a;
       row[1][i] = b;
-      bad[i] += !ok;
+      bad[i] += live && !ok;
     }
   }
 }

@@ -4,7 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -270,6 +272,13 @@ TEST_CASE(
   CHECK(model.advance(x, 0, M, 0, 1000, scratch, 1e300) ==
         SgdEnsemble<decltype(f), Sgd, ConstantLr>::kAdvanceSteps);
   CHECK(model.advance(x, 0, M, 5, 3, scratch, 1e300) == 3);
+  // A run flagged before (NaN) is ignored: it stays NaN, the others take the steps of step().
+  Ensemble y = Ensemble::Constant(1, M, -1.0), z = y;
+  y(0, 70) = z(0, 70) = std::numeric_limits<double>::quiet_NaN();
+  CHECK(model.advance(y, 0, M, 8, 40, scratch, 1e300) == 40);
+  for (long k = 8; k < 48; ++k) model.step(z, 0, M, k, scratch);
+  CHECK(bitwise_equal(y, z));
+  CHECK(std::isnan(y(0, 70)));
   // Batch sizes other than 1 have no multi-step kernel.
   SgdEnsemble b2(f, Sgd{}, ConstantLr{.eta = 0.02}, 2, Sampling::with_replacement, 5);
   CHECK_FALSE(b2.advances());
