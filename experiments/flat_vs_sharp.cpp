@@ -119,7 +119,15 @@ int main(int argc, char** argv) {
       .param("occupation.relaxation_times", 3.0, "run length in units of 1/(k_flat + k_sharp)", positive())
       .param("chain.cells_per_sd", 4.0, "Gaussian-chain grid: cells per transition sd", at_least(2.0))
       .param("fp.cells", 800, "Fokker-Planck cells", at_least(50))
-      .param("trajectories.steps", 20000, "steps of the illustrative SGD trajectories", at_least(100));
+      .param("trajectories.steps", 20000, "steps of the illustrative SGD trajectories", at_least(100))
+      .cross_check(
+          {"sgd.eta", "landscape.curvature_ratio"},
+          [](const Config& c) {
+            return c.get<double>("sgd.eta") *
+                       FlatSharpWells(c.get<double>("landscape.curvature_ratio")).second1(1.0) <
+                   2.0;
+          },
+          "SGD must be stable in the sharp well: eta * L''(+1) < 2");
 
   exp.batch_within_samples("sgd.batches", "data.n");
   return exp.run(argc, argv, [](RunContext& ctx) {

@@ -153,6 +153,17 @@ int main(int argc, char** argv) {
           },
           "plateau.eta and plateau.batch need the same length, at least 3")
       .cross_check(
+          {"momentum.eta", "momentum.h", "momentum.rho"},
+          [](const Config& c) {
+            // The heavy-ball iteration matrix has det ρ and trace 1 + ρ − ηh: stable iff
+            // |1 + ρ − ηh| < 1 + ρ, i.e. 0 < ηh < 2(1 + ρ) (and ηh not lost to rounding), which the
+            // stationary covariance of the check needs.
+            const double rho = c.get<double>("momentum.rho");
+            return std::abs(1.0 + rho - c.get<double>("momentum.eta") * c.get<double>("momentum.h")) <
+                   1.0 + rho;
+          },
+          "momentum SGD must be stable: 0 < eta * h < 2 (1 + rho), eta * h not below double precision")
+      .cross_check(
           {"theta0", "landscape.dim"},
           [](const Config& c) {
             return static_cast<std::int64_t>(c.get<std::vector<double>>("theta0").size()) ==

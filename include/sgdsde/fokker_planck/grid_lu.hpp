@@ -126,7 +126,12 @@ class GridLU {
     }
     lu_.factorize(permuted_);
     if (lu_.info() != Eigen::Success)
-      throw NumericalError("fokker_planck: sparse LU factorisation failed: " + lu_.lastErrorMessage());
+      // A zero column means cells with no flux at all: the Scharfetter-Gummel weights B(±ΔL/D)
+      // underflow when D is tiny against the drop of L across a cell (too low a temperature or too
+      // coarse a grid for the box), so say that rather than only Eigen's message.
+      throw NumericalError("fokker_planck: sparse LU factorisation failed (" + lu_.lastErrorMessage() +
+                           "): is the temperature / diffusion too small for this box and grid (exp(-dL/D) "
+                           "underflows between neighbouring cells)?");
     fast_ready_ = false;
     solves_ = 0;
   }

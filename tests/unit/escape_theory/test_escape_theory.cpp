@@ -18,6 +18,11 @@ TEST_CASE("chain MFPT: pure diffusion to a level, one step is certain when the l
   auto D = [](double) { return 0.01; };
   const auto r = theory::chain_mean_first_passage_steps(lp, D, 1.0, 0.0, 1.0, {.left = -2.0});
   CHECK(r.steps == doctest::Approx(1.0).epsilon(1e-10));
+  // A step whose spread covers the whole way from a to b leaves no grid to solve on: an error, not a
+  // 0 × 0 factorisation (which divided by zero).
+  auto D_huge = [](double) { return 1e6; };
+  CHECK_THROWS_AS(theory::chain_mean_first_passage_steps(lp, D_huge, 1.0, 0.0, 1.0, {.left = -2.0}),
+                  std::exception);
 }
 
 TEST_CASE("chain MFPT approaches the continuous quadrature as dt -> 0 (error O(dt))") {

@@ -93,6 +93,7 @@ ChainMfptResult chain_mean_first_passage_steps(const LPrime& lp, const Diff& D, 
   require(smin > 0.0, "chain_mfpt: D must be > 0 on [left, b]");
   const double h = smin / opt.cells_per_sd;
   require((b - opt.left) / h * 2.0 <= static_cast<double>(opt.max_cells), "chain_mfpt: grid too fine");
+  require(2.0 * h < b - a, "chain_mfpt: one step's spread covers the whole way from a to b (dt too large)");
   ChainMfptResult r;
   r.steps_coarse = detail::chain_mfpt_once(lp, D, dt, a, b, opt.left, h);
   r.steps_fine = detail::chain_mfpt_once(lp, D, dt, a, b, opt.left, 0.5 * h);
