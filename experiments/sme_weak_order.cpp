@@ -83,9 +83,10 @@ int main(int argc, char** argv) {
           [](const Config& c) {
             const double k = c.get<double>("time") / c.get<double>("eta.max") *
                              std::ldexp(1.0, static_cast<int>(c.get<std::int64_t>("eta.levels") - 1));
-            return std::abs(k - std::round(k)) < 1e-9 && std::round(k) >= 1.0 && k <= 1e13;
+            return std::abs(k - std::round(k)) < 1e-9 && std::round(k) >= 1.0 && k <= kMaxRunSteps;
           },
-          "time / eta must be an integer (at most 10^13) at every level")
+          "time / eta must be an integer (at most " + std::to_string(static_cast<long long>(kMaxRunSteps)) +
+              ") at every level")
       .cross_check(
           {"time", "fp.dt"},
           [](const Config& c) { return c.get<double>("time") / c.get<double>("fp.dt") <= 1e9; },

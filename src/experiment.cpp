@@ -66,11 +66,10 @@ Experiment& Experiment::batch_within_samples(const std::string& batch_key, const
 
 long steps_for(double t, double eta) {
   const double k = t / eta;
-  if (!(k <= 1e13)) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3g", k);
-    throw InputError(std::string("time / eta = ") + text +
-                     " steps: more than 10^13, beyond any run's budget");
+  if (!(k <= kMaxRunSteps)) {
+    char text[80];
+    std::snprintf(text, sizeof text, "time / eta = %.3g steps: more than %.0e", k, kMaxRunSteps);
+    throw InputError(std::string(text) + ", beyond any run's budget");
   }
   return std::lround(k);
 }

@@ -44,8 +44,12 @@ namespace sgdsde {
 using io::Checks;
 using io::ResultsFile;
 
+/// The most steps a run may be asked for: beyond any run's budget, and near where rounding a double
+/// step count to long is no longer exact.
+inline constexpr double kMaxRunSteps = 1e13;
+
 /// K = round(t / η), the steps of a run of SGD time t = Kη; an input error (exit code 2) when K would
-/// exceed 10¹³ (beyond any run's budget, and near where round-to-long is no longer exact).
+/// exceed kMaxRunSteps.
 [[nodiscard]] long steps_for(double t, double eta);
 
 /// What the experiment body sees.
