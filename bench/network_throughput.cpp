@@ -5,7 +5,8 @@
 //   network_throughput --case sgd --batch B --networks M --steps K --threads P [--lr 0.1]
 //       plain SGD (Sgd{}, ConstantLr, batches with replacement) on M independent networks (Glorot
 //       init, particle p of seed 1) through SgdEnsemble + run_ensemble with block = 1 (networks
-//       spread over the threads). Prints network_steps_per_second (network-steps per wall second),
+//       spread over the threads; --block sets another size). Prints network_steps_per_second
+//       (network-steps per wall second),
 //       wall_seconds, cpu_seconds (all threads), the mean training loss over the first 10 000 samples
 //       before and after (over the first min(M, --eval-networks) networks), and the FLOP rate.
 //   network_throughput --case per_sample --batch 128 --reps R --threads P
@@ -75,7 +76,7 @@ Index macs_per_sample(const nn::Mlp& net) {
 }
 
 int run_sgd_case(const nn::Mlp& net, std::shared_ptr<const data::Dataset> data, Index B, Index M, long K,
-                 int threads, double lr, Index eval_networks, double peak_gflops_core) {
+                 int threads, double lr, Index eval_networks, double peak_gflops_core, Index block) {
   const Index N = data->size();
   if (B > N) {
     std::cerr << "network_throughput: error: --batch exceeds the training set\n";
@@ -96,7 +97,7 @@ int run_sgd_case(const nn::Mlp& net, std::shared_ptr<const data::Dataset> data, 
   SgdEnsemble sgd(loss, Sgd{}, ConstantLr{lr}, B, Sampling::with_replacement, kSeed);
   RunOptions opts;
   opts.n_steps = K;
-  opts.block = 1;  // one network per block: the networks spread over the threads
+  opts.block = block;  // default 1: one network per block, the networks spread over the threads
   const Timer t;
   const RunSummary summary = run_ensemble(sgd, x, opts);
   const double wall = t.wall(), cpu = t.cpu();
@@ -112,9 +113,9 @@ int run_sgd_case(const nn::Mlp& net, std::shared_ptr<const data::Dataset> data, 
   const double executed = static_cast<double>(B) * (4.0 * in_layer + 6.0 * (s - in_layer));
   const double gflops_nom = nominal * rate * 1e-9, gflops_exe = executed * rate * 1e-9;
   const int used = static_cast<int>(std::min<Index>(threads, M));
-  std::printf("case=sgd batch=%lld networks=%lld steps=%ld threads=%d lr=%g params=%lld diverged=%lld\n",
-              static_cast<long long>(B), static_cast<long long>(M), K, threads, lr, static_cast<long long>(P),
-              static_cast<long long>(summary.diverged));
+  std::printf("case=sgd batch=%lld networks=%lld steps=%ld threads=%d block=%lld lr=%g params=%lld diverged=%lld\n",
+              static_cast<long long>(B), static_cast<long long>(M), K, threads, static_cast<long long>(block), lr,
+              static_cast<long long>(P), static_cast<long long>(summary.diverged));
   std::printf("loss_before=%.6f loss_after=%.6f eval_networks=%lld eval_samples=%lld\n", loss0, loss1,
               static_cast<long long>(n_eval), static_cast<long long>(first10k->size()));
   std::printf("flops_per_step_nominal=%.6e flops_per_step_executed=%.6e\n", nominal, executed);
@@ -210,7 +211,7 @@ double measure_clock_ghz() {
 int main(int argc, char** argv) {
   CLI::App app{"network_throughput: rates of the perceptron 784-16-16-10 on Fashion-MNIST"};
   std::string which = "sgd", theta_out;
-  Index B = 128, M = 1, N = 10000, eval_networks = 8;
+  Index B = 128, M = 1, N = 10000, eval_networks = 8, block = 1;
   long K = 1000, R = 100;
   double lr = 0.1, clock_ghz = 0.0;
   int threads = omp_get_max_threads();
@@ -224,6 +225,8 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "OpenMP threads")->check(CLI::Range(1, 1024));
   app.add_option("--lr", lr, "sgd: learning rate")->check(CLI::PositiveNumber);
   app.add_option("--eval-networks", eval_networks, "sgd: networks whose loss is evaluated")
+      ->check(CLI::Range(Index{1}, Index{1} << 20));
+  app.add_option("--block", block, "sgd: networks per run_ensemble block (1: spread over the threads)")
       ->check(CLI::Range(Index{1}, Index{1} << 20));
   app.add_option("--clock-ghz", clock_ghz, "sgd: core clock for the FLOP peak (0: measure it)");
   app.add_option("--theta-out", theta_out, "write θ₀ (particle 0) as raw doubles");
@@ -248,7 +251,7 @@ int main(int argc, char** argv) {
     const auto data = training_set();
     if (which == "sgd") {
       std::printf("clock_ghz=%.4f\n", clock_ghz);
-      return run_sgd_case(net, data, B, M, K, threads, lr, eval_networks, peak);
+      return run_sgd_case(net, data, B, M, K, threads, lr, eval_networks, peak, block);
     }
     if (which == "per_sample") return run_per_sample_case(net, data, B, R, threads);
     return run_hvp_case(net, data, N, R, threads);

@@ -58,12 +58,14 @@ Curves train(const NetworkSetup& setup, const O& optimizer, double lr, Index B, 
     out[2] = te.loss;
     out[3] = te.accuracy;
   };
-  Trace trace({"train_loss", "train_accuracy", "test_loss", "test_accuracy"}, eval, RecordPlan{every, 0, -1}, M);
+  Trace trace({"train_loss", "train_accuracy", "test_loss", "test_accuracy"}, eval, RecordPlan{every, 0, -1},
+              M);
   RunOptions opts;
   opts.n_steps = n_steps;
   opts.block = 1;  // one network per block: the networks are spread over the threads
   const RunSummary summary = run_ensemble(model, x, opts, trace);
-  if (summary.diverged > 0) throw NumericalError("network_training: a network diverged (lower the learning rate)");
+  if (summary.diverged > 0)
+    throw NumericalError("network_training: a network diverged (lower the learning rate)");
   Curves c;
   c.steps = trace.steps();
   c.mean = trace.mean();
@@ -74,26 +76,28 @@ Curves train(const NetworkSetup& setup, const O& optimizer, double lr, Index B, 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Experiment exp("network_training",
-                 "The seed's 784-16-16-10 perceptron on Fashion-MNIST trained by SGD and the other optimizers: "
-                 "training and test loss and accuracy along the run");
+  Experiment exp(
+      "network_training",
+      "The seed's 784-16-16-10 perceptron on Fashion-MNIST trained by SGD and the other optimizers: "
+      "training and test loss and accuracy along the run");
   declare_network_params(exp);
   exp.param("networks", 4, "independent networks per optimizer (own initialisation and batches)", at_least(2))
       .param("batch", 32, "minibatch size B (shuffled epochs)", at_least(1), whole_numbers())
       .param("epochs", 20.0, "training epochs", positive())
       .param("records_per_epoch", 1, "records of the curves per epoch", at_least(1))
-      .param("optimizers", std::string("sgd,momentum,nesterov,adagrad,rmsprop,adam"),
-             "comma-separated optimizers to train with",
-             satisfies(
-                 [](const ParamValue& v) {
-                   const auto* s = std::get_if<std::string>(&v);
-                   if (!s || split(*s).empty()) return false;
-                   for (const auto& o : split(*s))
-                     if (std::find(std::begin(kOptimizers), std::end(kOptimizers), o) == std::end(kOptimizers))
-                       return false;
-                   return true;
-                 },
-                 "must list some of sgd, momentum, nesterov, adagrad, rmsprop, adam, separated by commas"))
+      .param(
+          "optimizers", std::string("sgd,momentum,nesterov,adagrad,rmsprop,adam"),
+          "comma-separated optimizers to train with",
+          satisfies(
+              [](const ParamValue& v) {
+                const auto* s = std::get_if<std::string>(&v);
+                if (!s || split(*s).empty()) return false;
+                for (const auto& o : split(*s))
+                  if (std::find(std::begin(kOptimizers), std::end(kOptimizers), o) == std::end(kOptimizers))
+                    return false;
+                return true;
+              },
+              "must list some of sgd, momentum, nesterov, adagrad, rmsprop, adam, separated by commas"))
       .param("lr.sgd", 0.5, "learning rate of plain SGD", positive())
       .param("lr.momentum", 0.05, "learning rate of heavy-ball momentum (rho = momentum.rho)", positive())
       .param("lr.nesterov", 0.05, "learning rate of Nesterov momentum", positive())
@@ -114,10 +118,12 @@ int main(int argc, char** argv) {
     require(B <= setup.train->size(), "batch: B must be at most the number of training samples");
     const long per_epoch = setup.train->size() / B;
     const long every = std::max<long>(1, per_epoch / c.get<std::int64_t>("records_per_epoch"));
-    const long n_steps = std::max<long>(every, std::lround(c.get<double>("epochs") * static_cast<double>(per_epoch)) / every * every);
+    const long n_steps = std::max<long>(
+        every, std::lround(c.get<double>("epochs") * static_cast<double>(per_epoch)) / every * every);
     const double rho = c.get<double>("momentum.rho");
-    ctx.log("network_training: " + std::to_string(nn::Mlp(setup.architecture).num_params()) + " parameters, " +
-            std::to_string(setup.train->size()) + " training samples, " + std::to_string(n_steps) + " steps");
+    ctx.log("network_training: " + std::to_string(nn::Mlp(setup.architecture).num_params()) +
+            " parameters, " + std::to_string(setup.train->size()) + " training samples, " +
+            std::to_string(n_steps) + " steps");
 
     std::uint64_t stream = 0;
     for (const std::string& name : split(c.get<std::string>("optimizers"))) {
@@ -147,8 +153,9 @@ int main(int argc, char** argv) {
       const auto se = [&](Index r, int col) { return cv.sd[static_cast<std::size_t>(r * 4 + col)] / sqrtM; };
       // Every optimizer lowers the training loss: final − initial below −5 se.
       const double drop = at(R - 1, 0) - at(0, 0), drop_se = std::hypot(se(R - 1, 0), se(0, 0));
-      checks.add_upper("network_training/" + name + ": training loss decreases (final - initial)", drop, drop_se,
-                       -5.0 * drop_se, "final minus initial mean training loss, below -5 standard errors");
+      checks.add_upper("network_training/" + name + ": training loss decreases (final - initial)", drop,
+                       drop_se, -5.0 * drop_se,
+                       "final minus initial mean training loss, below -5 standard errors");
       if (name == "sgd")
         checks.add_lower("network_training/sgd: final test accuracy", at(R - 1, 3), se(R - 1, 3),
                          c.get<double>("checks.min_test_accuracy"),
@@ -161,15 +168,18 @@ int main(int argc, char** argv) {
       double zmax = 0.0;
       Vec initial(M);
       for (Index p = 0; p < M; ++p) {
-        const Vec theta = loss.network().initial_parameters(nn::Init::small_normal, ctx.seed(), static_cast<std::uint32_t>(p));
+        const Vec theta = loss.network().initial_parameters(nn::Init::small_normal, ctx.seed(),
+                                                            static_cast<std::uint32_t>(p));
         nn::Workspace ws;
-        initial[p] = loss.network().forward(theta.data(), setup.train_eval->X, setup.train_eval->y.data(), ws) /
-                     static_cast<double>(setup.train_eval->size());
+        initial[p] =
+            loss.network().forward(theta.data(), setup.train_eval->X, setup.train_eval->y.data(), ws) /
+            static_cast<double>(setup.train_eval->size());
         zmax = std::max(zmax, ws.Z.back().cwiseAbs().maxCoeff());
       }
-      const double se = std::sqrt((initial.array() - initial.mean()).square().sum() / static_cast<double>(M - 1) /
-                                  static_cast<double>(M));
-      f.write("/initial/small_init_loss", std::span<const double>(initial.data(), static_cast<std::size_t>(M)));
+      const double se = std::sqrt((initial.array() - initial.mean()).square().sum() /
+                                  static_cast<double>(M - 1) / static_cast<double>(M));
+      f.write("/initial/small_init_loss",
+              std::span<const double>(initial.data(), static_cast<std::size_t>(M)));
       f.set_attribute("/initial", "max_abs_logit", zmax);
       checks.add("network_training: initial cross-entropy at N(0, 0.01^2) weights = ln C", initial.mean(), se,
                  std::log(static_cast<double>(setup.train->n_classes)), 2.0 * zmax,

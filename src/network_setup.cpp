@@ -8,7 +8,8 @@ namespace sgdsde {
 
 void declare_network_params(Experiment& exp) {
   exp.param("data.path", std::string(data::kFashionMnistFolder),
-            "folder of the (Fashion-)MNIST IDX files (train-/t10k-images-idx3-ubyte[.gz], …-labels-idx1-ubyte[.gz])")
+            "folder of the (Fashion-)MNIST IDX files (train-/t10k-images-idx3-ubyte[.gz], "
+            "…-labels-idx1-ubyte[.gz])")
       .param("data.train", 0, "training samples (0: all 60000)", non_negative(), whole_numbers())
       .param("data.balanced", true, "subsets with equal class counts (else the first samples)")
       .param("data.test", 0, "test samples (0: all 10000)", non_negative(), whole_numbers())
@@ -16,11 +17,12 @@ void declare_network_params(Experiment& exp) {
              at_least(1), whole_numbers())
       .param("data.random_labels", 0.0, "fraction of training samples given uniformly random labels",
              in_range(0.0, 1.0))
-      .param("net.widths", std::vector<double>{784, 16, 16, 10}, "layer widths n_0 ... n_L (n_0 = 784 pixels)",
-             whole_numbers(), min_size(2), positive())
+      .param("net.widths", std::vector<double>{784, 16, 16, 10},
+             "layer widths n_0 ... n_L (n_0 = 784 pixels)", whole_numbers(), min_size(2), positive())
       .param("net.activation", std::string("sigmoid"), "hidden activation",
              one_of({"sigmoid", "tanh", "relu", "gelu"}))
-      .param("net.loss", std::string("cross_entropy"), "output loss (softmax cross-entropy or seed 001's squared error)",
+      .param("net.loss", std::string("cross_entropy"),
+             "output loss (softmax cross-entropy or seed 001's squared error)",
              one_of({"cross_entropy", "squared_error"}))
       .param("net.init", std::string("glorot"), "weight initialisation: N(0, 0.01^2), Glorot or He",
              one_of({"normal", "glorot", "he"}))
@@ -49,7 +51,8 @@ NetworkSetup load_network_setup(const Config& c, std::uint64_t seed) {
   s.test = std::make_shared<const data::Dataset>(std::move(test));
 
   s.architecture.widths.clear();
-  for (const double w : c.get<std::vector<double>>("net.widths")) s.architecture.widths.push_back(std::lround(w));
+  for (const double w : c.get<std::vector<double>>("net.widths"))
+    s.architecture.widths.push_back(std::lround(w));
   require(s.architecture.widths.front() == s.train->features(),
           "net.widths: the first width must be the number of pixels, " + std::to_string(s.train->features()));
   require(s.architecture.widths.back() == s.train->n_classes,

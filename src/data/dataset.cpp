@@ -10,7 +10,8 @@
 
 namespace sgdsde::data {
 
-Dataset load_idx_pair(const std::filesystem::path& images, const std::filesystem::path& labels, int n_classes) {
+Dataset load_idx_pair(const std::filesystem::path& images, const std::filesystem::path& labels,
+                      int n_classes) {
   require(n_classes >= 2 && n_classes <= 256, "data: the number of classes must be in [2, 256]");
   const IdxArray img = read_idx(images, 3);
   const IdxArray lab = read_idx(labels, 1);
@@ -101,9 +102,9 @@ Dataset class_balanced(const Dataset& d, Index n) {
     }
   }
   for (Index c = 0; c < C; ++c)
-    require(want[static_cast<std::size_t>(c)] == 0,
-            "data: class " + std::to_string(c) + " has too few samples for a balanced subset of " +
-                std::to_string(n));
+    require(want[static_cast<std::size_t>(c)] == 0, "data: class " + std::to_string(c) +
+                                                        " has too few samples for a balanced subset of " +
+                                                        std::to_string(n));
   return take(d, idx);
 }
 

@@ -62,7 +62,8 @@ IdxArray read_idx(const std::filesystem::path& path, int expected_rank) {
   const std::string name = path.string();
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
-    throw InputError(name + ": " + (std::filesystem::exists(path, ec) ? "not a regular file" : "no such file"));
+    throw InputError(name + ": " +
+                     (std::filesystem::exists(path, ec) ? "not a regular file" : "no such file"));
   // gzopen reads plain files as they are, so one path serves .gz and uncompressed files.
   std::unique_ptr<gzFile_s, GzCloser> f(gzopen(name.c_str(), "rb"));
   if (!f) throw InputError(name + ": cannot open (" + std::strerror(errno) + ")");
@@ -79,13 +80,13 @@ IdxArray read_idx(const std::filesystem::path& path, int expected_rank) {
     }
     buf.resize(old + static_cast<std::size_t>(got));
     if (got == 0) break;
-    if (buf.size() > kMaxElements + 1024) throw InputError(name + ": larger than any IDX file this reader accepts");
+    if (buf.size() > kMaxElements + 1024)
+      throw InputError(name + ": larger than any IDX file this reader accepts");
   }
   // A gzip stream cut short ends without error from gzread at Z_BUF_ERROR; ask explicitly.
   int err = Z_OK;
   gzerror(f.get(), &err);
-  if (err != Z_OK && err != Z_STREAM_END)
-    throw InputError(name + ": corrupt or truncated gzip data");
+  if (err != Z_OK && err != Z_STREAM_END) throw InputError(name + ": corrupt or truncated gzip data");
   return parse_idx(buf.data(), buf.size(), expected_rank, name);
 }
 

@@ -15,7 +15,9 @@ using CMapM = Eigen::Map<const Mat>;
 using CMapV = Eigen::Map<const Vec>;
 
 /// Standard normal density and distribution function (GELU(z) = z Φ(z)).
-inline double phi(double z) { return std::exp(-0.5 * z * z) * (0.5 * std::numbers::inv_sqrtpi * std::numbers::sqrt2); }
+inline double phi(double z) {
+  return std::exp(-0.5 * z * z) * (0.5 * std::numbers::inv_sqrtpi * std::numbers::sqrt2);
+}
 inline double Phi(double z) { return 0.5 * std::erfc(-z * (0.5 * std::numbers::sqrt2)); }
 
 /// A = σ(Z) and dA = σ'(Z), element-wise.
@@ -92,7 +94,9 @@ const char* to_string(Activation a) {
   }
   return "?";
 }
-const char* to_string(OutputLoss l) { return l == OutputLoss::cross_entropy ? "cross_entropy" : "squared_error"; }
+const char* to_string(OutputLoss l) {
+  return l == OutputLoss::cross_entropy ? "cross_entropy" : "squared_error";
+}
 const char* to_string(Init i) {
   switch (i) {
     case Init::small_normal: return "normal";
@@ -104,9 +108,11 @@ const char* to_string(Init i) {
 
 Mlp::Mlp(Architecture arch) : arch_(std::move(arch)) {
   require(arch_.widths.size() >= 2, "network: at least an input and an output layer");
-  for (const Index n : arch_.widths) require(n >= 1 && n <= 100000, "network: layer widths must be in [1, 100000]");
+  for (const Index n : arch_.widths)
+    require(n >= 1 && n <= 100000, "network: layer widths must be in [1, 100000]");
   require(arch_.widths.back() >= 2, "network: at least two outputs (classes)");
-  require(std::isfinite(arch_.weight_decay) && arch_.weight_decay >= 0.0, "network: weight decay must be >= 0");
+  require(std::isfinite(arch_.weight_decay) && arch_.weight_decay >= 0.0,
+          "network: weight decay must be >= 0");
   offset_.assign(arch_.widths.size(), 0);
   Index off = 0;
   for (int l = 1; l <= num_layers(); ++l) {
@@ -115,7 +121,8 @@ Mlp::Mlp(Architecture arch) : arch_(std::move(arch)) {
   }
   P_ = off;
   weight_mask_ = Vec::Zero(P_);
-  for (int l = 1; l <= num_layers(); ++l) weight_mask_.segment(weight_offset(l), width(l) * width(l - 1)).setOnes();
+  for (int l = 1; l <= num_layers(); ++l)
+    weight_mask_.segment(weight_offset(l), width(l) * width(l - 1)).setOnes();
 }
 
 Vec Mlp::initial_parameters(Init init, std::uint64_t seed, std::uint32_t particle) const {
@@ -196,20 +203,18 @@ void Mlp::output_delta(Workspace& ws, double scale) const {
   Mat& D = ws.delta[o];
   const Mat& A = ws.A[o];
   const Index B = A.cols();
+  ws.delta_scale = scale;
   if (arch_.loss == OutputLoss::cross_entropy) {
     D = scale * A;  // ∂ℓ/∂z = p − e_y
     for (Index j = 0; j < B; ++j) D(ws.labels[static_cast<std::size_t>(j)], j) -= scale;
-    ws.delta_scale = scale;
     return;
-  } else {
-    // ℓ = Σ_c (y_c − a_c)², a = sigmoid(z): ∂ℓ/∂z = 2 (a − y) σ'(z).
-    D = (2.0 * scale) * A.cwiseProduct(ws.dA[o]);
-    for (Index j = 0; j < B; ++j) {
-      const Index y = ws.labels[static_cast<std::size_t>(j)];
-      D(y, j) -= 2.0 * scale * ws.dA[o](y, j);
-    }
   }
-  ws.delta_scale = scale;
+  // ℓ = Σ_c (y_c − a_c)², a = sigmoid(z): ∂ℓ/∂z = 2 (a − y) σ'(z).
+  D = (2.0 * scale) * A.cwiseProduct(ws.dA[o]);
+  for (Index j = 0; j < B; ++j) {
+    const Index y = ws.labels[static_cast<std::size_t>(j)];
+    D(y, j) -= 2.0 * scale * ws.dA[o](y, j);
+  }
 }
 
 void Mlp::backpropagate(const double* theta, Workspace& ws) const {

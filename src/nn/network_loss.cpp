@@ -295,7 +295,8 @@ NetworkLoss::Evaluation NetworkLoss::evaluate(const Vec& x, const data::Dataset&
     std::vector<std::int32_t> pred;
     net_.predictions(t.ws, pred);
     Index c = 0;
-    for (Index i = 0; i < count; ++i) c += pred[static_cast<std::size_t>(i)] == d.y[static_cast<std::size_t>(first + i)];
+    for (Index i = 0; i < count; ++i)
+      c += pred[static_cast<std::size_t>(i)] == d.y[static_cast<std::size_t>(first + i)];
     correct[b] = static_cast<double>(c);
   }
   Evaluation e;

@@ -1,7 +1,7 @@
 #include "sgdsde/nn/spectrum.hpp"
 
-#include <Eigen/Eigenvalues>
 #include <Spectra/SymEigsSolver.h>
+#include <Eigen/Eigenvalues>
 
 #include <cmath>
 #include <numbers>
@@ -15,7 +15,8 @@ Vec rademacher(Index n, std::uint64_t seed, std::uint32_t probe) {
   const CounterRng rng(seed);
   Vec z(n);
   for (Index j = 0; j < n; j += 128) {  // one Philox block gives 128 signs
-    const Words4 w = rng.bits(probe, static_cast<std::uint64_t>(j / 128), CounterRng::slot(Purpose::aux, 0x5A));
+    const Words4 w =
+        rng.bits(probe, static_cast<std::uint64_t>(j / 128), CounterRng::slot(Purpose::aux, 0x5A));
     for (Index b = 0; b < 128 && j + b < n; ++b)
       z[j + b] = ((w[static_cast<std::size_t>(b / 32)] >> (b % 32)) & 1u) ? 1.0 : -1.0;
   }
@@ -34,7 +35,7 @@ TraceEstimate hutchinson_trace(Index n, const LinearOperator& A, Index probes, s
   t.probes = probes;
   t.trace = q.mean();
   t.std_error = std::sqrt((q.array() - t.trace).square().sum() / static_cast<double>(probes - 1) /
-                       static_cast<double>(probes));
+                          static_cast<double>(probes));
   return t;
 }
 

@@ -13,8 +13,8 @@
 namespace sgdsde::data {
 
 struct Dataset {
-  Mat X;                         ///< n_features × N; column i is sample i
-  std::vector<std::int32_t> y;   ///< N labels in [0, n_classes)
+  Mat X;                        ///< n_features × N; column i is sample i
+  std::vector<std::int32_t> y;  ///< N labels in [0, n_classes)
   int n_classes = 0;
   [[nodiscard]] Index size() const { return X.cols(); }
   [[nodiscard]] Index features() const { return X.rows(); }

@@ -14,8 +14,9 @@
 namespace sgdsde {
 
 struct NetworkSetup {
-  std::shared_ptr<const data::Dataset> train;       ///< what SGD samples from
-  std::shared_ptr<const data::Dataset> train_eval;  ///< the first data.train_eval training samples (loss/accuracy)
+  std::shared_ptr<const data::Dataset> train;  ///< what SGD samples from
+  std::shared_ptr<const data::Dataset>
+      train_eval;  ///< the first data.train_eval training samples (loss/accuracy)
   std::shared_ptr<const data::Dataset> test;
   nn::Architecture architecture;
   nn::Init init = nn::Init::glorot;

@@ -32,7 +32,7 @@ enum class OutputLoss { cross_entropy, squared_error };
 /// He (N(0, 2/n_in)).
 enum class Init { small_normal, glorot, he };
 
-Activation parse_activation(const std::string& name);  ///< sigmoid | tanh | relu | gelu
+Activation parse_activation(const std::string& name);   ///< sigmoid | tanh | relu | gelu
 OutputLoss parse_output_loss(const std::string& name);  ///< cross_entropy | squared_error
 Init parse_init(const std::string& name);               ///< normal | glorot | he
 const char* to_string(Activation a);

@@ -20,11 +20,12 @@ namespace sgdsde::nn {
 using LinearOperator = std::function<void(const Vec& v, Vec& out)>;
 
 struct TraceEstimate {
-  double trace = 0;   ///< the mean of z_kᵀ A z_k
+  double trace = 0;      ///< the mean of z_kᵀ A z_k
   double std_error = 0;  ///< the sample standard deviation / √m
   Index probes = 0;
 };
-[[nodiscard]] TraceEstimate hutchinson_trace(Index n, const LinearOperator& A, Index probes, std::uint64_t seed);
+[[nodiscard]] TraceEstimate hutchinson_trace(Index n, const LinearOperator& A, Index probes,
+                                             std::uint64_t seed);
 
 struct Eigenpairs {
   Vec values;   ///< descending

@@ -77,12 +77,14 @@ NoiseFactor make_noise_factor(const F& f, const Vec& x, NoiseShape shape, double
       nf.scale = Vec::Constant(P, root * std::sqrt(f.sigma1_diagonal(x).sum() / static_cast<double>(P)));
       break;
     case NoiseShape::top_k: {
-      const auto top = nn::top_eigenpairs(P, [&](const Vec& v, Vec& o) { f.sigma1_vector(x, v, o); }, k, 1e-10);
+      const auto top = nn::top_eigenpairs(
+          P, [&](const Vec& v, Vec& o) { f.sigma1_vector(x, v, o); }, k, 1e-10);
       nf.factor = root * top.vectors * top.values.cwiseMax(0.0).cwiseSqrt().asDiagonal();
       break;
     }
     case NoiseShape::hessian_top: {
-      const auto top = nn::top_eigenpairs(P, [&](const Vec& v, Vec& o) { f.hessian_vector(x, v, o); }, 1, 1e-10);
+      const auto top = nn::top_eigenpairs(
+          P, [&](const Vec& v, Vec& o) { f.hessian_vector(x, v, o); }, 1, 1e-10);
       nf.factor = root * std::sqrt(f.sigma1_diagonal(x).sum()) * top.vectors.col(0);
       break;
     }
@@ -99,8 +101,8 @@ class GaussianNoiseEnsemble {
 
   /// Σ_B = c Σ₁ / B for batches of size B drawn with `sampling`; l ≥ 1; refresh every r ≥ 1 steps;
   /// k the rank of the top_k shape.
-  GaussianNoiseEnsemble(F problem, S schedule, NoiseShape shape, Index batch_size, Sampling sampling, double l,
-                        long refresh, Index k, std::uint64_t seed)
+  GaussianNoiseEnsemble(F problem, S schedule, NoiseShape shape, Index batch_size, Sampling sampling,
+                        double l, long refresh, Index k, std::uint64_t seed)
       : problem_(std::move(problem)),
         schedule_(std::move(schedule)),
         shape_(shape),
@@ -112,7 +114,8 @@ class GaussianNoiseEnsemble {
     require(batch_size >= 1 && batch_size <= N, "gaussian noise: the batch size must be in [1, N]");
     require(std::isfinite(l) && l >= 1.0, "gaussian noise: l must be >= 1");
     require(refresh >= 1, "gaussian noise: the refresh period must be >= 1 step");
-    require(shape != NoiseShape::top_k || (k >= 1 && k < problem_.dim()), "gaussian noise: top_k needs 1 <= k < P");
+    require(shape != NoiseShape::top_k || (k >= 1 && k < problem_.dim()),
+            "gaussian noise: top_k needs 1 <= k < P");
     noise_factor_ = batch_noise_factor(N, batch_size, sampling) / static_cast<double>(batch_size);
   }
 

@@ -54,7 +54,8 @@ TEST_CASE("SVAG converges weakly with order 1 in 1/l to the SME (dense-noise Eul
   std::vector<double> ls{1, 2, 4, 8, 16};
   std::vector<Estimate> svag;
   for (const double l : ls) {
-    SvagEnsemble model(f, Sgd{}, ConstantLr{eta}, l, B, Sampling::with_replacement, 40 + static_cast<std::uint64_t>(l));
+    SvagEnsemble model(f, Sgd{}, ConstantLr{eta}, l, B, Sampling::with_replacement,
+                       40 + static_cast<std::uint64_t>(l));
     svag.push_back(run(model, l));
   }
   std::vector<Estimate> em;
@@ -84,8 +85,8 @@ TEST_CASE("SVAG converges weakly with order 1 in 1/l to the SME (dense-noise Eul
   const Vec beta = cov * (X.transpose() * w.asDiagonal() * y);
   const double chi2 = (w.array() * (y - X * beta).array().square()).sum();
   const double dof = static_cast<double>(n - 3);
-  MESSAGE("fit: E_inf ", beta[0], " +- ", std::sqrt(cov(0, 0)), ", C ", beta[1], " +- ", std::sqrt(cov(1, 1)), ", D ",
-          beta[2], " +- ", std::sqrt(cov(2, 2)), ", chi2/dof ", chi2 / dof);
+  MESSAGE("fit: E_inf ", beta[0], " +- ", std::sqrt(cov(0, 0)), ", C ", beta[1], " +- ", std::sqrt(cov(1, 1)),
+          ", D ", beta[2], " +- ", std::sqrt(cov(2, 2)), ", chi2/dof ", chi2 / dof);
   MESSAGE("EM reference (dt = eta/32) ", ref.mean, " +- ", ref.se, ", its bias bound ", ref_bias);
   // Order 1: the 1/l term is resolved (a pure O(1/l²) law, order 2, is rejected at 5 se).
   CHECK(std::abs(beta[1]) > 5.0 * std::sqrt(cov(1, 1)));

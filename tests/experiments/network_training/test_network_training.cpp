@@ -13,6 +13,7 @@
 #include <string>
 
 #include "experiments/quick_profile.hpp"
+#include "sgdsde/data/dataset.hpp"
 #include "sgdsde/data/idx.hpp"
 
 namespace fs = std::filesystem;
@@ -21,8 +22,9 @@ namespace {
 /// Runs network_training with extra arguments; returns (exit code, stderr).
 std::pair<int, std::string> run_with(const std::string& args, const fs::path& out) {
   const fs::path err = fs::temp_directory_path() / ("sgdsde_nt_err_" + std::to_string(::getpid()));
-  const std::string cmd = "'" + std::string(SGDSDE_BINARY_DIR) + "/bin/network_training' --profile quick --quiet " +
-                          args + " --out '" + out.string() + "' > /dev/null 2> '" + err.string() + "'";
+  const std::string cmd = "'" + std::string(SGDSDE_BINARY_DIR) +
+                          "/bin/network_training' --profile quick --quiet " + args + " --out '" +
+                          out.string() + "' > /dev/null 2> '" + err.string() + "'";
   const int status = std::system(cmd.c_str());
   std::stringstream ss;
   ss << std::ifstream(err).rdbuf();
@@ -58,7 +60,8 @@ TEST_CASE("network_training: bad data are one line naming the file, exit 2, no r
   CHECK(err.find("train-images-idx3-ubyte.gz: no such file") != std::string::npos);
   CHECK(std::count(err.begin(), err.end(), '\n') == 1);
   // A folder whose label file has a label >= 10.
-  sgdsde::data::write_idx(dir / "train-images-idx3-ubyte.gz", {3, 28, 28}, std::vector<std::uint8_t>(3 * 784, 9), true);
+  sgdsde::data::write_idx(dir / "train-images-idx3-ubyte.gz", {3, 28, 28},
+                          std::vector<std::uint8_t>(3 * 784, 9), true);
   sgdsde::data::write_idx(dir / "train-labels-idx1-ubyte.gz", {3}, {1, 12, 3}, true);
   std::tie(code, err) = run_with("--set data.path=" + dir.string(), out);
   CHECK(code == 2);
@@ -66,6 +69,7 @@ TEST_CASE("network_training: bad data are one line naming the file, exit 2, no r
         std::string::npos);
   CHECK(std::count(err.begin(), err.end(), '\n') == 1);
   CHECK(!fs::exists(out));
-  for (const auto& e : fs::directory_iterator(dir)) CHECK_MESSAGE(e.path().filename().string().rfind(".out.h5", 0) != 0, e.path());
+  for (const auto& e : fs::directory_iterator(dir))
+    CHECK_MESSAGE(e.path().filename().string().rfind(".out.h5", 0) != 0, e.path());
   fs::remove_all(dir);
 }

@@ -43,7 +43,8 @@ std::string input_error(Fn&& fn) {
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 void write_bytes(const fs::path& p, const std::vector<std::uint8_t>& b) {
-  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+  std::ofstream(p, std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
 
 /// 6 images of 2 × 3 pixels with labels 0 … 2 twice.
@@ -145,7 +146,8 @@ TEST_CASE("standardisation from training statistics, subsets and random labels")
   CHECK(std::abs(static_cast<double>(unchanged) - 500.0) <= 5.0 * std::sqrt(5000 * 0.1 * 0.9));
   Index changed_elsewhere = 0;
   for (Index i = 0; i < 20000; ++i)
-    if (!std::binary_search(chosen.begin(), chosen.end(), i)) changed_elsewhere += big.y[static_cast<std::size_t>(i)] != 3;
+    if (!std::binary_search(chosen.begin(), chosen.end(), i))
+      changed_elsewhere += big.y[static_cast<std::size_t>(i)] != 3;
   CHECK(changed_elsewhere == 0);
 }
 

@@ -9,7 +9,8 @@
 
 namespace sgdsde::test {
 
-inline std::shared_ptr<data::Dataset> synthetic_data(Index features, Index N, int classes, std::uint64_t seed) {
+inline std::shared_ptr<data::Dataset> synthetic_data(Index features, Index N, int classes,
+                                                     std::uint64_t seed) {
   auto d = std::make_shared<data::Dataset>();
   d->n_classes = classes;
   d->X.resize(features, N);
@@ -17,18 +18,20 @@ inline std::shared_ptr<data::Dataset> synthetic_data(Index features, Index N, in
   const CounterRng rng(seed);
   for (Index i = 0; i < N; ++i) {
     for (Index j = 0; j < features; j += 2) {
-      const auto z = rng.normal_pair(static_cast<std::uint32_t>(i), 0, CounterRng::slot(Purpose::data, static_cast<std::uint32_t>(j)));
+      const auto z = rng.normal_pair(static_cast<std::uint32_t>(i), 0,
+                                     CounterRng::slot(Purpose::data, static_cast<std::uint32_t>(j)));
       d->X(j, i) = z[0];
       if (j + 1 < features) d->X(j + 1, i) = z[1];
     }
     const Words4 w = rng.bits(static_cast<std::uint32_t>(i), 1, CounterRng::slot(Purpose::data, 0));
-    d->y[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(CounterRng::below(w[0], static_cast<std::uint32_t>(classes)));
+    d->y[static_cast<std::size_t>(i)] =
+        static_cast<std::int32_t>(CounterRng::below(w[0], static_cast<std::uint32_t>(classes)));
   }
   return d;
 }
 
-inline nn::NetworkLoss small_network(nn::Activation act, nn::OutputLoss loss, double decay = 0.1, Index N = 40,
-                                     std::uint64_t seed = 7) {
+inline nn::NetworkLoss small_network(nn::Activation act, nn::OutputLoss loss, double decay = 0.1,
+                                     Index N = 40, std::uint64_t seed = 7) {
   nn::Architecture a;
   a.widths = {5, 4, 3, 3};
   a.activation = act;

@@ -50,7 +50,8 @@ Vec output_of(const NetworkLoss& f, const Vec& x, Index i) {
   Workspace ws;
   const Mlp& net = f.network();
   net.forward(x.data(), f.dataset().X.col(i), &f.dataset().y[static_cast<std::size_t>(i)], ws);
-  return net.architecture().loss == OutputLoss::cross_entropy ? Vec(ws.Z.back().col(0)) : Vec(ws.A.back().col(0));
+  return net.architecture().loss == OutputLoss::cross_entropy ? Vec(ws.Z.back().col(0))
+                                                              : Vec(ws.A.back().col(0));
 }
 
 }  // namespace
@@ -156,7 +157,8 @@ TEST_CASE("Gauss-Newton products equal (1/N) sum J^T Lambda J v with J by finite
     }
 }
 
-TEST_CASE("Sigma_1 v, its diagonal and the dense Sigma_1 equal the explicit covariance of per-sample gradients") {
+TEST_CASE(
+    "Sigma_1 v, its diagonal and the dense Sigma_1 equal the explicit covariance of per-sample gradients") {
   for (const auto loss : kLosses) {
     const NetworkLoss f = test::small_network(Activation::tanh, loss, 0.1, 30);
     const Vec x = test::random_theta(f, 8);

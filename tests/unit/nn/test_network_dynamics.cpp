@@ -109,13 +109,12 @@ TEST_CASE("Gaussian-noise dynamics: each shape's covariance is its target, exact
   const Vec u1 = eh.eigenvectors().col(P - 1);
   const Index k = 5;
   const Mat Uk = es.eigenvectors().rightCols(k);
-  const Mat targets[] = {SigmaB,
-                         Mat(SigmaB.diagonal().asDiagonal()),
+  const Mat targets[] = {SigmaB, Mat(SigmaB.diagonal().asDiagonal()),
                          SigmaB.trace() / static_cast<double>(P) * Mat::Identity(P, P),
                          Uk * es.eigenvalues().tail(k).asDiagonal() * Uk.transpose(),
                          SigmaB.trace() * u1 * u1.transpose()};
-  const NoiseShape shapes[] = {NoiseShape::exact, NoiseShape::diagonal, NoiseShape::isotropic, NoiseShape::top_k,
-                               NoiseShape::hessian_top};
+  const NoiseShape shapes[] = {NoiseShape::exact, NoiseShape::diagonal, NoiseShape::isotropic,
+                               NoiseShape::top_k, NoiseShape::hessian_top};
   for (int s = 0; s < 5; ++s) {
     CAPTURE(s);
     GaussianNoiseEnsemble model(f, ConstantLr{0.1}, shapes[s], B, Sampling::with_replacement, 1.0, 1, k, 6);

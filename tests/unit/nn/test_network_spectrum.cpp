@@ -23,7 +23,8 @@ TEST_CASE("Lanczos top-10 Hessian eigenvalues equal the dense eigendecomposition
     f.hessian(x, H);
     Eigen::SelfAdjointEigenSolver<Mat> es(H);
     const Vec dense = es.eigenvalues().reverse().head(10);
-    const Eigenpairs top = top_eigenpairs(f.dim(), [&](const Vec& v, Vec& o) { f.hessian_vector(x, v, o); }, 10);
+    const Eigenpairs top = top_eigenpairs(
+        f.dim(), [&](const Vec& v, Vec& o) { f.hessian_vector(x, v, o); }, 10);
     for (Index k = 0; k < 10; ++k) {
       CAPTURE(k);
       CHECK(std::abs(top.values[k] - dense[k]) <= 1e-8 * std::abs(dense[k]));
@@ -58,7 +59,8 @@ TEST_CASE("stochastic Lanczos quadrature is exact for the moments v^T A^k v, k <
   const Index m = 6;
   const LanczosQuadrature q = lanczos_quadrature(f.dim(), op, m, 3, 5);
   for (Index p = 0; p < 3; ++p) {
-    const Vec v = rademacher(f.dim(), 5, static_cast<std::uint32_t>(p)) / std::sqrt(static_cast<double>(f.dim()));
+    const Vec v =
+        rademacher(f.dim(), 5, static_cast<std::uint32_t>(p)) / std::sqrt(static_cast<double>(f.dim()));
     CHECK(q.weights.col(p).sum() == doctest::Approx(1.0).epsilon(1e-12));
     Vec Akv = v;
     for (int k = 1; k < 2 * m; ++k) {
@@ -76,7 +78,8 @@ TEST_CASE("stochastic Lanczos quadrature is exact for the moments v^T A^k v, k <
   CHECK(integral == doctest::Approx(1.0).epsilon(1e-3));
 }
 
-TEST_CASE("Fisher = Gauss-Newton when labels follow the network's prediction (exactly, and sampled within 5 se)") {
+TEST_CASE(
+    "Fisher = Gauss-Newton when labels follow the network's prediction (exactly, and sampled within 5 se)") {
   // Without weight decay, G = (1/N) Σ_i E_{y~p(·|x_i)}[∇ℓ_i ∇ℓ_iᵀ]. Exactly (sum over the labels) and
   // by sampling K labels per input (the mean of (g_ikᵀv)² within 5 standard errors of vᵀGv).
   const NetworkLoss f = test::small_network(Activation::tanh, OutputLoss::cross_entropy, 0.0, 40);
