@@ -194,9 +194,15 @@ ResultsFile::ResultsFile(std::filesystem::path final_path) : final_path_(std::mo
   fd_ = injected(WriteStep::create)
             ? -1
             : ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0)
-    throw InputError("output " + shown + ": cannot create a file in " + dir.string() + ": " +
-                     std::strerror(errno));
+  if (fd_ < 0) {
+    const int err = errno;
+    const std::string text =
+        "output " + shown + ": cannot create a file in " + dir.string() + ": " + std::strerror(err);
+    // A path the user can fix is bad input (exit code 2); a full disk or a failing device is not.
+    if (err == ENOSPC || err == EDQUOT || err == EIO || err == EMFILE || err == ENFILE || err == ENOMEM)
+      throw std::runtime_error(text);
+    throw InputError(text);
+  }
   cleanup_slot_ = register_temp(temp_path_);
   // The signature marks the temporary as ours for remove_stale_temporaries (a run killed with
   // SIGKILL leaves it behind); commit() writes the image over it. Failing to write 8 bytes is a
@@ -268,7 +274,10 @@ void ResultsFile::commit() {
     const int err = errno;
     discard();
     const char* what = step == WriteStep::rename ? "cannot rename the temporary file to " : "cannot write ";
-    throw std::runtime_error(what + shown + ": " + std::strerror(err));
+    std::string text = what + shown + ": " + std::strerror(err);
+    // A folder made read-only during the run refuses the unlink as well: say what is left.
+    if (::access(temp_path_.c_str(), F_OK) == 0) text += "; " + temp_path_.string() + " could not be removed";
+    throw std::runtime_error(text);
   };
   if (injected(WriteStep::write) || ::lseek(fd_, 0, SEEK_SET) != 0 ||
       !write_all(fd_, image.data(), image.size()))

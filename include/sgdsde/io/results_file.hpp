@@ -55,7 +55,7 @@ class ResultsFile {
   /// Creates the temporary file next to `final_path` (the folder must exist), after removing the
   /// stale temporaries of the same final name (stale_removed()). Throws InputError naming the path
   /// when it cannot be created (missing folder, no permission, not a folder …), std::runtime_error
-  /// when the folder is full.
+  /// when the disk is full or fails (ENOSPC, EDQUOT, EIO …).
   explicit ResultsFile(std::filesystem::path final_path);
   ~ResultsFile();
   ResultsFile(const ResultsFile&) = delete;
