@@ -226,17 +226,26 @@ ResultsFile::~ResultsFile() {
 
 bool ResultsFile::is_open() const { return impl_ != nullptr; }
 
-void ResultsFile::discard() noexcept {
-  if (impl_) {
-    try {
-      impl_->file.close();
-    } catch (...) {
-      // An in-memory file has nothing to flush; should its close fail anyway, HDF5 keeps a
-      // dangling ID that a second close (H5File's destructor) would crash on: leave it alone.
-      (void)impl_.release();
-    }
-    impl_.reset();
+namespace {
+/// Closes the HDF5 file once. An in-memory file has nothing to flush; should its close fail
+/// anyway, HDF5 keeps a dangling ID that a second close (H5File's destructor) would crash on, so
+/// the wrapper is then left unreleased rather than destroyed. Returns false on failure.
+bool close_once(std::unique_ptr<ResultsFile::Impl>& impl) noexcept {
+  if (!impl) return true;
+  bool ok = true;
+  try {
+    impl->file.close();
+  } catch (...) {
+    (void)impl.release();
+    ok = false;
   }
+  impl.reset();
+  return ok;
+}
+}  // namespace
+
+void ResultsFile::discard() noexcept {
+  (void)close_once(impl_);
   if (fd_ >= 0) {
     ::close(fd_);
     fd_ = -1;
@@ -260,8 +269,7 @@ void ResultsFile::commit() {
     image.resize(static_cast<std::size_t>(size));
     if (H5Fget_file_image(id, image.data(), image.size()) != size)
       throw std::runtime_error("H5Fget_file_image failed");
-    impl_->file.close();
-    impl_.reset();
+    if (!close_once(impl_)) throw std::runtime_error("H5Fclose failed");
   } catch (const H5::Exception& e) {
     discard();
     throw std::runtime_error("cannot write " + shown + ": " + e.getDetailMsg());
@@ -286,7 +294,7 @@ void ResultsFile::commit() {
   const int fd = fd_;
   fd_ = -1;
   // close() releases the descriptor even when it reports an error: never retry it.
-  if (injected(WriteStep::close) || ::close(fd) != 0) fail(WriteStep::close);
+  if (::close(fd) != 0 || injected(WriteStep::close)) fail(WriteStep::close);
   if (injected(WriteStep::rename) || std::rename(temp_path_.c_str(), final_path_.c_str()) != 0)
     fail(WriteStep::rename);
   committed_ = true;
