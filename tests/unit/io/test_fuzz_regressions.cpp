@@ -58,3 +58,24 @@ TEST_CASE("fuzz regression: a group name HDF5 refuses is a std::exception, not a
   out.commit();
   CHECK(ResultsReader(f.path).is_group("/sgd/ok"));
 }
+
+TEST_CASE("fuzz regression: the layout language writes what the seed corpus says") {
+  // The seeds of fuzz_results_reader must describe real distribution groups, or the fuzzer would
+  // start far from the reader's interesting paths.
+  ScratchFile f;
+  const std::string seed = R"(group /sgd/h
+attr /sgd/h kind str histogram
+attr /sgd/h case str a
+data /sgd/h/edges_x f64 5 0 1 2 3 4
+data /sgd/h/counts i64 4 10 20 30 40
+group /fokker_planck/p
+attr /fokker_planck/p kind str probabilities
+attr /fokker_planck/p case str a
+data /fokker_planck/p/edges_x f64 5 0 1 2 3 4
+data /fokker_planck/p/probabilities f64 4 0.1 0.2 0.3 0.4
+)";
+  CHECK(write_and_find(f, seed) == 2);
+  const ResultsReader r(f.path);
+  CHECK(r.read_int64s("/sgd/h/counts") == std::vector<std::int64_t>{10, 20, 30, 40});
+  CHECK(r.dims("/fokker_planck/p/probabilities") == std::vector<std::size_t>{4});
+}
