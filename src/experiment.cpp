@@ -6,12 +6,16 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <iostream>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
+#include <thread>
 
 #include "sgdsde/core/errors.hpp"
 #include "sgdsde/io/provenance.hpp"
@@ -24,6 +28,68 @@ std::string one_line(std::string s) {
     if (c == '\n' || c == '\r') c = ' ';
   while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
+}
+
+/// More threads than this per core only add overhead (and memory for their stacks); a larger
+/// request is a typing error, not a plan.
+constexpr int kMaxThreadsPerCore = 64;
+
+/// Refuses a thread count that is not sensible: more than kMaxThreadsPerCore × the cores, or above
+/// OpenMP's limit. `what` names where the count came from.
+void check_thread_count(long threads, const std::string& what) {
+  const int cores = omp_get_num_procs();
+  const long sensible = static_cast<long>(kMaxThreadsPerCore) * cores;
+  if (threads < 1) throw InputError(what + ": must be >= 1");
+  if (threads > sensible)
+    throw InputError(what + ": more than " + std::to_string(kMaxThreadsPerCore) + " x the " +
+                     std::to_string(cores) + " cores of this machine (at most " + std::to_string(sensible) +
+                     ")");
+  if (threads > omp_get_thread_limit())
+    throw InputError(what + ": more than OpenMP's thread limit " + std::to_string(omp_get_thread_limit()) +
+                     " (OMP_THREAD_LIMIT)");
+}
+
+/// Starts the threads a run will use before any file exists. A probe with std::thread first: when
+/// the system cannot give them (RLIMIT_NPROC, memory for their stacks), that is one line and exit
+/// code 1, where OpenMP would print its own message and exit(), or crash. Then the OpenMP team
+/// itself, so that the run's first parallel region does not start threads any more.
+void start_threads(int threads) {
+  {
+    std::vector<std::thread> probe;
+    probe.reserve(static_cast<std::size_t>(threads));
+    std::mutex m;
+    std::condition_variable cv;
+    bool release = false;
+    std::string failure;
+    for (int i = 1; i < threads; ++i) {
+      try {
+        probe.emplace_back([&] {
+          std::unique_lock lock(m);
+          cv.wait(lock, [&] { return release; });
+        });
+      } catch (const std::system_error& e) {
+        failure = e.code().message();
+        break;
+      }
+    }
+    {
+      std::lock_guard lock(m);
+      release = true;
+    }
+    cv.notify_all();
+    for (auto& t : probe) t.join();
+    if (!failure.empty())
+      throw std::runtime_error("cannot start " + std::to_string(threads) + " threads: " + failure);
+  }
+  int started = 0;
+#pragma omp parallel num_threads(threads)
+  {
+#pragma omp atomic
+    ++started;
+  }
+  if (started != threads)
+    throw std::runtime_error("OpenMP started " + std::to_string(started) + " of " + std::to_string(threads) +
+                             " threads");
 }
 }  // namespace
 
@@ -146,8 +212,10 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   cfg.validate();
 
   if (app.count("--threads") > 0) {
-    if (threads < 1) throw InputError("--threads " + std::to_string(threads) + ": must be >= 1");
+    check_thread_count(threads, "--threads " + std::to_string(threads));
     omp_set_num_threads(threads);
+  } else {
+    check_thread_count(omp_get_max_threads(), "OMP_NUM_THREADS = " + std::to_string(omp_get_max_threads()));
   }
   const int used_threads = omp_get_max_threads();
 
@@ -164,7 +232,16 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
     std::filesystem::create_directories(out.parent_path(), ec);
     if (ec) throw InputError("cannot create folder results/: " + ec.message());
   }
+  start_threads(used_threads);
   ResultsFile file(out);
+  if (!file.stale_removed().empty()) {
+    // One line, whatever their number: a note, not an error (the run goes on).
+    std::string names;
+    for (const auto& p : file.stale_removed()) names += (names.empty() ? "" : ", ") + p.filename().string();
+    *err_ << name_ << ": removed " << file.stale_removed().size() << " stale temporary file"
+          << (file.stale_removed().size() == 1 ? "" : "s") << " of " << out.string()
+          << " left by processes that no longer exist: " << names << std::endl;
+  }
   io::Provenance prov;
   prov.experiment = name_;
   prov.config_toml = cfg.to_toml();

@@ -49,11 +49,19 @@ inline void ensure_groups(H5::H5File& f, const std::string& path, bool include_l
       next = path.size();
     }
     const std::string prefix = path.substr(0, next);
-    if (H5Lexists(f.getId(), prefix.c_str(), H5P_DEFAULT) <= 0) {
-      f.createGroup(prefix);
-    } else if (f.childObjType(prefix) != H5O_TYPE_GROUP) {
-      throw std::logic_error("ResultsFile: " + prefix + " exists and is not a group");
+    bool is_group = true;
+    try {
+      if (H5Lexists(f.getId(), prefix.c_str(), H5P_DEFAULT) <= 0) {
+        f.createGroup(prefix);
+      } else {
+        is_group = f.childObjType(prefix) == H5O_TYPE_GROUP;
+      }
+    } catch (const H5::Exception& e) {
+      // H5::Exception is not a std::exception: let none escape (a name HDF5 refuses, such as ".",
+      // or one with a NUL byte, found by fuzz_results_reader).
+      throw std::runtime_error("ResultsFile: cannot create group " + prefix + ": " + e.getDetailMsg());
     }
+    if (!is_group) throw std::logic_error("ResultsFile: " + prefix + " exists and is not a group");
     pos = next + 1;
   }
 }

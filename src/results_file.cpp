@@ -65,10 +65,114 @@ void install_cleanup_handler() {
   });
 }
 
+// ---- fault injection (tests) ------------------------------------------------------------------------
+
+namespace {
+std::atomic<int> g_fault_step{-1}, g_fault_errno{0};
+
+/// True (with errno set) if a test armed a failure of this step; disarms it.
+bool injected(WriteStep step) {
+  int expected = static_cast<int>(step);
+  if (!g_fault_step.compare_exchange_strong(expected, -1)) return false;
+  errno = g_fault_errno.load();
+  return true;
+}
+}  // namespace
+
+void inject_write_failure(WriteStep step, int error) {
+  g_fault_errno.store(error);
+  g_fault_step.store(error == 0 ? -1 : static_cast<int>(step));
+}
+
+// ---- temporaries ---------------------------------------------------------------------------------
+
+namespace {
+// Every temporary starts with it from its creation on, so that a stale one is recognisably ours.
+constexpr std::array<char, 8> kHdf5Signature = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
+
+bool has_hdf5_signature(const std::filesystem::path& p) {
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  std::array<char, 8> head{};
+  const ssize_t n = ::read(fd, head.data(), head.size());
+  ::close(fd);
+  return n == static_cast<ssize_t>(head.size()) && head == kHdf5Signature;
+}
+
+/// Writes all of [data, data + size) at the current offset, retrying partial writes and EINTR.
+bool write_all(int fd, const unsigned char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+/// fsync of the folder, so that the rename itself survives a crash of the machine. Best effort:
+/// the file is complete under its final name whatever this returns.
+void sync_folder(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
+}
+}  // namespace
+
+std::filesystem::path temporary_path_of(const std::filesystem::path& final_path, long pid) {
+  std::filesystem::path dir = final_path.parent_path();
+  if (dir.empty()) dir = ".";
+  // Appended piecewise: GCC 12's -Wrestrict misfires on "." + std::string + … (a known false positive).
+  std::string name = ".";
+  name += final_path.filename().string();
+  name += ".tmp-";
+  name += std::to_string(pid);
+  return dir / name;
+}
+
+std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& final_path) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> removed;
+  fs::path dir = final_path.parent_path();
+  if (dir.empty()) dir = ".";
+  std::string prefix = ".";
+  prefix += final_path.filename().string();
+  prefix += ".tmp-";
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    const long pid = std::stol(digits);
+    // Our own temporary is not stale; pid 0 and kill(0) would mean our process group.
+    if (pid <= 0 || pid == static_cast<long>(::getpid())) continue;
+    // ESRCH only: EPERM means the process exists (another user's), so it is not ours to judge.
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code type_ec;
+    if (!it->is_regular_file(type_ec) || !has_hdf5_signature(it->path())) continue;
+    if (::unlink(it->path().c_str()) == 0) removed.push_back(it->path());
+  }
+  return removed;
+}
+
 // ---- the file --------------------------------------------------------------------------------------
 
 struct ResultsFile::Impl {
-  explicit Impl(const std::string& path) : file(path, H5F_ACC_TRUNC) {}
+  // The file lives in memory (core driver, 1 MiB increments, no backing store); commit() writes it.
+  static H5::FileAccPropList in_memory() {
+    H5::FileAccPropList fapl;
+    fapl.setCore(std::size_t{1} << 20, false);
+    return fapl;
+  }
+  explicit Impl(const std::string& name)
+      : file(name, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, in_memory()) {}
   H5::H5File file;
 };
 
@@ -85,45 +189,66 @@ ResultsFile::ResultsFile(std::filesystem::path final_path) : final_path_(std::mo
   if (!fs::is_directory(dir, ec))
     throw InputError("output " + shown + ": " + dir.string() +
                      (fs::exists(dir, ec) ? " is not a folder" : ": no such folder"));
-  std::string temp_name = ".";
-  temp_name += final_path_.filename().string();
-  temp_name += ".tmp-";
-  temp_name += std::to_string(::getpid());
-  temp_path_ = dir / temp_name;
-  const int fd = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    throw InputError("output " + shown + ": cannot create a file in " + dir.string() + ": " +
-                     std::strerror(errno));
-  ::close(fd);
+  stale_removed_ = remove_stale_temporaries(final_path_);
+  temp_path_ = temporary_path_of(final_path_, static_cast<long>(::getpid()));
+  fd_ = injected(WriteStep::create)
+            ? -1
+            : ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    const int err = errno;
+    const std::string text =
+        "output " + shown + ": cannot create a file in " + dir.string() + ": " + std::strerror(err);
+    // A path the user can fix is bad input (exit code 2); a full disk or a failing device is not.
+    if (err == ENOSPC || err == EDQUOT || err == EIO || err == EMFILE || err == ENFILE || err == ENOMEM)
+      throw std::runtime_error(text);
+    throw InputError(text);
+  }
   cleanup_slot_ = register_temp(temp_path_);
+  // The signature marks the temporary as ours for remove_stale_temporaries (a run killed with
+  // SIGKILL leaves it behind); commit() writes the image over it. Failing to write 8 bytes is a
+  // full disk, not bad input.
+  if (!write_all(fd_, reinterpret_cast<const unsigned char*>(kHdf5Signature.data()), kHdf5Signature.size())) {
+    const int err = errno;
+    discard();
+    throw std::runtime_error("cannot write " + shown + ": " + std::strerror(err));
+  }
   try {
     impl_ = std::make_unique<Impl>(temp_path_.string());
   } catch (const H5::Exception& e) {
-    impl_.reset();
-    ::unlink(temp_path_.c_str());
-    unregister_temp(cleanup_slot_);
-    throw InputError("output " + shown + ": cannot create HDF5 file: " + e.getDetailMsg());
+    discard();
+    throw std::runtime_error("output " + shown + ": cannot create an HDF5 file: " + e.getDetailMsg());
   }
 }
 
 ResultsFile::~ResultsFile() {
-  if (!committed_) {
-    try {
-      discard();
-    } catch (...) {
-    }
-  }
+  if (!committed_) discard();
 }
 
 bool ResultsFile::is_open() const { return impl_ != nullptr; }
 
-void ResultsFile::discard() {
-  if (impl_) {
-    try {
-      impl_->file.close();
-    } catch (...) {
-    }
-    impl_.reset();
+namespace {
+/// Closes the HDF5 file once. An in-memory file has nothing to flush; should its close fail
+/// anyway, HDF5 keeps a dangling ID that a second close (H5File's destructor) would crash on, so
+/// the wrapper is then left unreleased rather than destroyed. Returns false on failure.
+bool close_once(std::unique_ptr<ResultsFile::Impl>& impl) noexcept {
+  if (!impl) return true;
+  bool ok = true;
+  try {
+    impl->file.close();
+  } catch (...) {
+    (void)impl.release();
+    ok = false;
+  }
+  impl.reset();
+  return ok;
+}
+}  // namespace
+
+void ResultsFile::discard() noexcept {
+  (void)close_once(impl_);
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
   }
   if (!committed_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
   unregister_temp(cleanup_slot_);
@@ -133,23 +258,49 @@ void ResultsFile::discard() {
 void ResultsFile::commit() {
   if (committed_) return;
   if (!impl_) throw std::logic_error("ResultsFile::commit: file already discarded");
+  const std::string shown = final_path_.string();
+  // 1. The image of the HDF5 file, taken in memory: no I/O can fail here.
+  std::vector<unsigned char> image;
   try {
     impl_->file.flush(H5F_SCOPE_GLOBAL);
-    impl_->file.close();
+    const hid_t id = impl_->file.getId();
+    const ssize_t size = H5Fget_file_image(id, nullptr, 0);
+    if (size < 0) throw std::runtime_error("H5Fget_file_image failed");
+    image.resize(static_cast<std::size_t>(size));
+    if (H5Fget_file_image(id, image.data(), image.size()) != size)
+      throw std::runtime_error("H5Fget_file_image failed");
+    if (!close_once(impl_)) throw std::runtime_error("H5Fclose failed");
   } catch (const H5::Exception& e) {
     discard();
-    throw std::runtime_error("writing " + final_path_.string() + ": " + e.getDetailMsg());
+    throw std::runtime_error("cannot write " + shown + ": " + e.getDetailMsg());
+  } catch (const std::runtime_error& e) {
+    discard();
+    throw std::runtime_error("cannot write " + shown + ": " + e.what());
   }
-  impl_.reset();
-  if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
+  // 2. On disk: over the signature, synced, closed (where NFS reports late errors), renamed.
+  const auto fail = [&](WriteStep step) {
     const int err = errno;
     discard();
-    throw std::runtime_error("cannot rename " + temp_path_.string() + " to " + final_path_.string() + ": " +
-                             std::strerror(err));
-  }
+    const char* what = step == WriteStep::rename ? "cannot rename the temporary file to " : "cannot write ";
+    std::string text = what + shown + ": " + std::strerror(err);
+    // A folder made read-only during the run refuses the unlink as well: say what is left.
+    if (::access(temp_path_.c_str(), F_OK) == 0) text += "; " + temp_path_.string() + " could not be removed";
+    throw std::runtime_error(text);
+  };
+  if (injected(WriteStep::write) || ::lseek(fd_, 0, SEEK_SET) != 0 ||
+      !write_all(fd_, image.data(), image.size()))
+    fail(WriteStep::write);
+  if (injected(WriteStep::sync) || ::fsync(fd_) != 0) fail(WriteStep::sync);
+  const int fd = fd_;
+  fd_ = -1;
+  // close() releases the descriptor even when it reports an error: never retry it.
+  if (::close(fd) != 0 || injected(WriteStep::close)) fail(WriteStep::close);
+  if (injected(WriteStep::rename) || std::rename(temp_path_.c_str(), final_path_.c_str()) != 0)
+    fail(WriteStep::rename);
   committed_ = true;
   unregister_temp(cleanup_slot_);
   cleanup_slot_ = -1;
+  sync_folder(final_path_.parent_path().empty() ? std::filesystem::path(".") : final_path_.parent_path());
 }
 
 namespace {

@@ -6,6 +6,14 @@
 // SIGTERM (a handler unlinks every registered temporary file and exits with 128 + signal)
 // remove the temporary file, so a final name never holds a truncated file.
 //
+// HDF5 builds the file in memory (the core driver without a backing store); commit() writes the
+// image with plain POSIX calls (write, fsync, close, rename). HDF5 therefore never sees an I/O
+// error: version 1.10 cannot close a file whose flush failed (the ID stays registered over freed
+// memory and the next close, or the library's own at-exit cleanup, crashes), and its C++ wrappers
+// print to stderr from their destructors. Every write failure (ENOSPC, EFBIG, EIO, a vanished
+// folder) is ours to detect, and commit() reports it as one line naming the file and errno's text,
+// after removing the temporary file (docs/reliability.md).
+//
 // Paths are absolute ("/sgd/histogram/counts"); missing parent groups are created. Eigen matrices
 // are stored with their logical shape rows × cols whatever their storage order, so h5py sees the
 // same matrix; Eigen vectors are stored as 1-D datasets. Datasets above 64 KiB are chunked and
@@ -27,10 +35,27 @@ namespace sgdsde::io {
 /// Installs the SIGINT/SIGTERM handler that unlinks registered temporary files (idempotent).
 void install_cleanup_handler();
 
+/// The temporary file of `final_path` that a process `pid` writes: "<folder>/.<name>.tmp-<pid>".
+[[nodiscard]] std::filesystem::path temporary_path_of(const std::filesystem::path& final_path, long pid);
+
+/// Removes the temporaries of `final_path` left by processes that no longer exist: a file
+/// ".<name>.tmp-<pid>" in the same folder is removed only if kill(pid, 0) fails with ESRCH and the
+/// file starts with the HDF5 signature (every temporary does, from its creation on). A live
+/// process's temporary, or a file that is not ours, is left alone. Returns the removed paths.
+std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& final_path);
+
+/// The system calls that put a results file on disk, in order.
+enum class WriteStep { create, write, sync, close, rename };
+/// For tests of the failure paths: the next `step` of any results file fails once with the errno
+/// value `error` (ENOSPC or EIO cannot be provoked without privileges); error = 0 disarms it.
+void inject_write_failure(WriteStep step, int error);
+
 class ResultsFile {
  public:
-  /// Creates the temporary file next to `final_path` (the folder must exist). Throws InputError
-  /// naming the path when it cannot be created (missing folder, no permission, not a folder …).
+  /// Creates the temporary file next to `final_path` (the folder must exist), after removing the
+  /// stale temporaries of the same final name (stale_removed()). Throws InputError naming the path
+  /// when it cannot be created (missing folder, no permission, not a folder …), std::runtime_error
+  /// when the disk is full or fails (ENOSPC, EDQUOT, EIO …).
   explicit ResultsFile(std::filesystem::path final_path);
   ~ResultsFile();
   ResultsFile(const ResultsFile&) = delete;
@@ -40,11 +65,15 @@ class ResultsFile {
   [[nodiscard]] const std::filesystem::path& temp_path() const { return temp_path_; }
   [[nodiscard]] bool committed() const { return committed_; }
   [[nodiscard]] bool is_open() const;
+  /// The stale temporaries of the same final name the constructor removed.
+  [[nodiscard]] const std::vector<std::filesystem::path>& stale_removed() const { return stale_removed_; }
 
-  /// Flushes, closes and renames the temporary file to its final name (replacing an old file).
+  /// Writes the file's image to the temporary file, syncs it to disk and renames it to its final
+  /// name (replacing an old file). On any failure, throws std::runtime_error ("cannot write
+  /// <final path>: <errno text>") after removing the temporary file; the final name is untouched.
   void commit();
   /// Closes and removes the temporary file (also what the destructor does when not committed).
-  void discard();
+  void discard() noexcept;
 
   // ---- structure -------------------------------------------------------------------------------
   /// Creates a group and its missing parents ("/sgd/histogram"); no-op if it exists.
@@ -120,6 +149,8 @@ class ResultsFile {
  private:
   std::unique_ptr<Impl> impl_;
   std::filesystem::path final_path_, temp_path_;
+  std::vector<std::filesystem::path> stale_removed_;
+  int fd_ = -1;  ///< the temporary file, open from the constructor to commit() or discard()
   int cleanup_slot_ = -1;
   bool committed_ = false;
 };
