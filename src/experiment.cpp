@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "sgdsde/core/errors.hpp"
+#include "sgdsde/core/ranks.hpp"
 #include "sgdsde/io/provenance.hpp"
 
 namespace sgdsde {
@@ -142,6 +143,26 @@ long steps_for(double t, double eta) {
 
 int Experiment::run(int argc, char** argv, const Body& body) {
   try {
+    ranks::init(&argc, &argv);
+  } catch (const std::exception& e) {
+    *err_ << name_ << ": error: " << one_line(e.what()) << std::endl;
+    return 1;
+  }
+  // Under mpirun every rank computes the same results (the runner shares the ensemble's work and its
+  // partial results, core/ranks.hpp): only rank 0 prints and writes the file (docs/cluster.md).
+  std::ostringstream silent;
+  std::ostream* out = out_;
+  std::ostream* err = err_;
+  if (ranks::rank() != 0) out_ = err_ = &silent;
+  const int code = run_guarded(argc, argv, body);
+  out_ = out;
+  err_ = err;
+  ranks::finalize();
+  return code;
+}
+
+int Experiment::run_guarded(int argc, char** argv, const Body& body) {
+  try {
     return run_impl(argc, argv, body);
   } catch (const InputError& e) {
     *err_ << name_ << ": error: " << one_line(e.what()) << std::endl;
@@ -233,7 +254,13 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
     if (ec) throw InputError("cannot create folder results/: " + ec.message());
   }
   start_threads(used_threads);
-  ResultsFile file(out);
+  // Rank 0 writes the file; the other ranks build the same one in memory only.
+  std::optional<ResultsFile> file_slot;
+  if (ranks::rank() == 0)
+    file_slot.emplace(out);
+  else
+    file_slot.emplace(out, ResultsFile::InMemoryOnly{});
+  ResultsFile& file = *file_slot;
   if (!file.stale_removed().empty()) {
     // One line, whatever their number: a note, not an error (the run goes on).
     std::string names;
@@ -250,6 +277,8 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   prov.threads = used_threads;
   prov.started_at = io::iso8601_utc_now();
   io::write_provenance(file, prov);
+  file.set_attribute("/", "mpi_ranks", static_cast<std::int64_t>(ranks::size()));
+  file.set_attribute("/", "mpi_library", ranks::active() ? ranks::library_version() : std::string("(not under mpirun)"));
 
   Checks checks;
   RunContext ctx;

@@ -220,6 +220,18 @@ ResultsFile::ResultsFile(std::filesystem::path final_path) : final_path_(std::mo
   }
 }
 
+ResultsFile::ResultsFile(std::filesystem::path final_path, InMemoryOnly)
+    : final_path_(std::move(final_path)), memory_only_(true) {
+  detail::quiet_hdf5();
+  try {
+    // The core driver without a backing store never creates this name on disk.
+    impl_ = std::make_unique<Impl>(temporary_path_of(final_path_, static_cast<long>(::getpid())).string() +
+                                   ".memory");
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("cannot create an in-memory HDF5 file: " + e.getDetailMsg());
+  }
+}
+
 ResultsFile::~ResultsFile() {
   if (!committed_) discard();
 }
@@ -258,6 +270,11 @@ void ResultsFile::discard() noexcept {
 void ResultsFile::commit() {
   if (committed_) return;
   if (!impl_) throw std::logic_error("ResultsFile::commit: file already discarded");
+  if (memory_only_) {
+    (void)close_once(impl_);
+    committed_ = true;
+    return;
+  }
   const std::string shown = final_path_.string();
   // 1. The image of the HDF5 file, taken in memory: no I/O can fail here.
   std::vector<unsigned char> image;

@@ -2,6 +2,7 @@
 // First-passage events: the first step at which each particle is in a region (another basin,
 // |y| ≥ y_e, …), recorded per particle without storing trajectories.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "sgdsde/ensemble/observer.hpp"
@@ -18,6 +19,10 @@ class FirstPassage {
   void observe(const Ensemble& x, const BlockView& v, long k) {
     for (Index p = v.first; p < v.first + v.count; ++p)
       if (first_[p] < 0 && v.alive(p) && region_(x, p)) first_[p] = k;
+  }
+  /// Each particle's first step comes from the rank that ran it.
+  void share_across_ranks(const RankLayout& L) {
+    ranks::gather_owned(std::span<std::int64_t>(first_), L.particle_offsets);
   }
   void end() {}
 

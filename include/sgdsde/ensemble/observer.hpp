@@ -10,13 +10,18 @@
 //   end()                                              once, after all blocks, single-threaded:
 //                                                      reduce per-block partials in block order.
 // Optionally all_passed(const BlockView&) (first-passage observers) for RunOptions::stop_when_all_passed.
+// Optionally share_across_ranks(const RankLayout&): after all blocks of this rank, before end(), copy
+// the partial results of the other ranks' blocks (core/ranks.hpp); needed to run on several ranks.
 // Optionally next_record(long k): the first step >= k at which observe() does anything (observers
 // that record on a RecordPlan). When every observer has it, the runner may let a model take the
 // steps in between at once (ensemble/model.hpp, advance) and skip the observe() calls of those steps.
+#include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "sgdsde/core/errors.hpp"
+#include "sgdsde/core/ranks.hpp"
 #include "sgdsde/core/types.hpp"
 
 namespace sgdsde {
@@ -27,6 +32,34 @@ struct ObserverContext {
   long n_steps;     ///< steps the run makes after the initial state
   Index block;      ///< particles per block
   Index n_blocks;
+};
+
+/// How the blocks (and so the particles) of a run are shared among the MPI ranks: rank r runs blocks
+/// [block_offsets[r], block_offsets[r + 1]), i.e. particles [particle_offsets[r], particle_offsets[r + 1]).
+struct RankLayout {
+  int ranks = 1;
+  int rank = 0;
+  std::vector<Index> block_offsets, particle_offsets;  ///< ranks + 1 entries each
+  [[nodiscard]] static RankLayout of(Index n_blocks, Index block, Index particles) {
+    RankLayout L;
+    L.ranks = ranks::size();
+    L.rank = ranks::rank();
+    for (int r = 0; r <= L.ranks; ++r) {
+      const Index b = r < L.ranks ? ranks::share(n_blocks, r, L.ranks).first : n_blocks;
+      L.block_offsets.push_back(b);
+      L.particle_offsets.push_back(std::min(b * block, particles));
+    }
+    return L;
+  }
+  [[nodiscard]] std::pair<Index, Index> own_blocks() const {
+    return {block_offsets[static_cast<std::size_t>(rank)], block_offsets[static_cast<std::size_t>(rank) + 1]};
+  }
+  /// The offsets of a per-block array with `unit` entries per block.
+  [[nodiscard]] std::vector<Index> block_items(Index unit) const {
+    std::vector<Index> o(block_offsets.size());
+    for (std::size_t r = 0; r < o.size(); ++r) o[r] = unit * block_offsets[r];
+    return o;
+  }
 };
 
 struct BlockView {

@@ -15,6 +15,8 @@ class Passive {
   void observe(const Ensemble& x, const BlockView& v, long k) { inner_->observe(x, v, k); }
   [[nodiscard]] long next_record(long k) const requires requires(const O& o) { o.next_record(k); }
   { return inner_->next_record(k); }
+  void share_across_ranks(const RankLayout& L) requires requires(O& o) { o.share_across_ranks(L); }
+  { inner_->share_across_ranks(L); }
   void end() { inner_->end(); }
 
  private:

@@ -10,19 +10,31 @@
 // Divergence: after every step each particle is checked; a non-finite coordinate or one beyond
 // `bound` stops the particle: its step is recorded, its state set to NaN, and observers skip it,
 // so statistics are never silently NaN.
+//
+// Ranks (MPI, core/ranks.hpp): each rank runs a contiguous share of the blocks; afterwards the
+// states, the divergence steps and every observer's partial results are copied between the ranks
+// (share_across_ranks, before end()), so each rank holds what one process would have computed, bit
+// for bit, for any number of ranks and threads. An observer without share_across_ranks cannot run
+// on more than one rank (a logic_error says which).
 #include <omp.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <limits>
 #include <optional>
+#include <span>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "sgdsde/core/errors.hpp"
+#include "sgdsde/core/ranks.hpp"
 #include "sgdsde/ensemble/model.hpp"
 #include "sgdsde/ensemble/observer.hpp"
 
@@ -97,6 +109,46 @@ bool block_finished(const O& o, const BlockView& v) {
     return false;
   }
 }
+
+/// Copies every rank's particle columns of x to every other rank (packed per rank: d × count).
+inline void share_states(Ensemble& x, const RankLayout& L) {
+  const Index d = x.rows(), M = x.cols();
+  std::vector<double> packed(static_cast<std::size_t>(d * M));
+  std::vector<Index> offsets(L.particle_offsets.size());
+  for (std::size_t r = 0; r < offsets.size(); ++r) offsets[r] = d * L.particle_offsets[r];
+  const auto pack = [&](int r, bool in) {
+    const Index p0 = L.particle_offsets[static_cast<std::size_t>(r)];
+    const Index n = L.particle_offsets[static_cast<std::size_t>(r) + 1] - p0;
+    double* buf = packed.data() + d * p0;
+    for (Index j = 0; j < d; ++j)
+      for (Index i = 0; i < n; ++i) {
+        if (in)
+          buf[j * n + i] = x(j, p0 + i);
+        else
+          x(j, p0 + i) = buf[j * n + i];
+      }
+  };
+  pack(ranks::rank(), true);
+  ranks::gather_owned(std::span<double>(packed), offsets);
+  for (int r = 0; r < L.ranks; ++r)
+    if (r != ranks::rank()) pack(r, false);
+}
+
+/// Fault injection for the tests of failing ranks: SGDSDE_FAIL_RANK=r makes rank r throw in its first
+/// block (docs/cluster.md).
+inline void maybe_inject_failure() {
+  if (const char* r = std::getenv("SGDSDE_FAIL_RANK"); r && std::atoi(r) == ranks::rank())
+    throw std::runtime_error("injected failure (SGDSDE_FAIL_RANK)");
+}
+
+template <class O>
+void share_observer(O& o, const RankLayout& L) {
+  if constexpr (requires { o.share_across_ranks(L); }) {
+    o.share_across_ranks(L);
+  } else {
+    throw std::logic_error("run_ensemble: an observer cannot run across MPI ranks (no share_across_ranks)");
+  }
+}
 }  // namespace detail
 
 /// Runs `model` on the ensemble x (d × M) for opts.n_steps steps from step 0. Observers see the
@@ -116,6 +168,8 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
   model.prepare(M);
   [[maybe_unused]] const ObserverContext ctx{x.rows(), M, opts.n_steps, block, n_blocks};
   (observers.begin(ctx), ...);
+  const RankLayout layout = RankLayout::of(n_blocks, block, M);
+  const std::pair<Index, Index> own = layout.own_blocks();
 
   // An exception may not leave an OpenMP region (it would terminate the program): the first one is
   // kept, the remaining blocks are skipped, and it is rethrown after the region.
@@ -135,9 +189,10 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
       keep();
     }
 #pragma omp for schedule(dynamic, 1)
-    for (Index b = 0; b < n_blocks; ++b) {
+    for (Index b = own.first; b < own.second; ++b) {
       if (failed) continue;
       try {
+        if (b == own.first) detail::maybe_inject_failure();
         const Index first = b * block;
         const Index count = std::min(block, M - first);
         [[maybe_unused]] const BlockView view{b, first, count, diverged_at};
@@ -174,7 +229,29 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
       }
     }
   }
+  if (layout.ranks > 1) {
+    // A failure on one rank must stop them all, before the collectives below would wait for it: every
+    // rank learns the lowest failing rank and its reason, and throws that (the harness prints it once).
+    std::string mine;
+    if (failure) {
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& e) {
+        mine = e.what();
+      } catch (...) {
+        mine = "unknown exception";
+      }
+    }
+    if (const auto f = ranks::first_failure(failure ? &mine : nullptr))
+      throw std::runtime_error("rank " + std::to_string(f->first) + " of " + std::to_string(layout.ranks) + ": " +
+                               f->second);
+  }
   if (failure) std::rethrow_exception(failure);
+  if (layout.ranks > 1) {
+    detail::share_states(x, layout);
+    ranks::gather_owned(std::span<std::int64_t>(summary.diverged_at), layout.particle_offsets);
+    (detail::share_observer(observers, layout), ...);
+  }
   (observers.end(), ...);
   for (auto s : summary.diverged_at) summary.diverged += (s >= 0);
   return summary;

@@ -3,6 +3,7 @@
 // without storing whole trajectories of the whole ensemble.
 #include <algorithm>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "sgdsde/ensemble/observer.hpp"
@@ -31,6 +32,10 @@ class Snapshots {
       if (p < v.first || p >= v.first + v.count || !v.alive(p)) continue;
       for (Index j = 0; j < dim_; ++j) data_[index(r, j, s)] = x(j, p);
     }
+  }
+  /// Each recorded value comes from the rank that ran its particle (the others keep NaN there).
+  void share_across_ranks(const RankLayout&) {
+    ranks::merge_changed(std::span<double>(data_), std::numeric_limits<double>::quiet_NaN());
   }
   void end() {}
 

@@ -4,6 +4,7 @@
 // counts are merged at the end, exactly, so the result does not depend on the thread count.
 #include <omp.h>
 
+#include <span>
 #include <vector>
 
 #include "sgdsde/ensemble/observer.hpp"
@@ -30,10 +31,12 @@ class StateHistogramBase {
     for (Index p = v.first; p < v.first + v.count; ++p)
       if (v.alive(p)) Add{}(h, x, p, coords_);
   }
-  void end() {
-    for (const Hist& h : per_thread_) result_ += h;
-    per_thread_.clear();
+  /// The threads' histograms merged, then the integer counts summed over the ranks (exact).
+  void share_across_ranks(const RankLayout&) {
+    merge_threads();
+    result_.visit_counters([](std::span<std::int64_t> c) { ranks::sum(c); });
   }
+  void end() { merge_threads(); }
   /// The merged histogram (valid after the run).
   [[nodiscard]] const Hist& histogram() const { return result_; }
   /// Recorded steps per particle in the window (samples are correlated in time: see the docs).
@@ -43,6 +46,10 @@ class StateHistogramBase {
   Index coords_[2] = {0, 1};
 
  private:
+  void merge_threads() {
+    for (const Hist& h : per_thread_) result_ += h;
+    per_thread_.clear();
+  }
   Hist result_;
   RecordPlan window_;
   long n_steps_ = 0;

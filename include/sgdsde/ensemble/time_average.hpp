@@ -8,6 +8,7 @@
 // bitwise independent of the thread count). A particle that diverges gets NaN.
 #include <cmath>
 #include <limits>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,8 @@ class TimeAverage {
     for (Index p = v.first; p < v.first + v.count; ++p)
       sum_[static_cast<std::size_t>(p)] += v.alive(p) ? f_(x, p) : std::numeric_limits<double>::quiet_NaN();
   }
+  /// Each particle's sum comes from the rank that ran it.
+  void share_across_ranks(const RankLayout& L) { ranks::gather_owned(std::span<double>(sum_), L.particle_offsets); }
   void end() {}
 
   /// The time average of every particle over the window (NaN if it diverged).

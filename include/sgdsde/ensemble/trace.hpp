@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,12 @@ class Trace {
           kept_[(r * n + i) * static_cast<std::size_t>(q_particles_) + static_cast<std::size_t>(p)] = out[i];
       }
     }
+  }
+
+  /// Per-block sums are copied from the rank that ran the block; kept values from the particle's rank.
+  void share_across_ranks(const RankLayout& L) {
+    ranks::gather_owned(std::span<double>(partial_), L.block_items(static_cast<Index>(steps_.size() * names_.size() * 3)));
+    ranks::merge_changed(std::span<double>(kept_), std::numeric_limits<double>::quiet_NaN());
   }
 
   void end() {

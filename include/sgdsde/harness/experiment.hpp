@@ -18,7 +18,9 @@
 // prints the checks table and renames the file into place.
 // Exit codes: 0 success (failed checks included), 1 runtime failure, 2 invalid input (one line on
 // stderr: "<name>: error: <what>"), 3 failed checks with --strict. No output file is left behind
-// on failure.
+// on failure. Under mpirun (core/ranks.hpp) every rank runs the body; rank 0 alone prints and writes
+// the file, and a failure of any rank inside the ensemble runner ends every rank with exit code 1 and
+// one line naming the rank.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -119,6 +121,7 @@ class Experiment {
   [[nodiscard]] const std::string& name() const { return name_; }
 
  private:
+  int run_guarded(int argc, char** argv, const Body& body);
   int run_impl(int argc, char** argv, const Body& body);
   std::string name_, description_, default_config_;
   std::shared_ptr<Schema> schema_;

@@ -57,6 +57,10 @@ class ResultsFile {
   /// when it cannot be created (missing folder, no permission, not a folder …), std::runtime_error
   /// when the disk is full or fails (ENOSPC, EDQUOT, EIO …).
   explicit ResultsFile(std::filesystem::path final_path);
+  /// A file that lives only in memory and never reaches the disk: commit() closes it and writes
+  /// nothing. MPI ranks other than 0 build the same file as rank 0 through it.
+  struct InMemoryOnly {};
+  ResultsFile(std::filesystem::path final_path, InMemoryOnly);
   ~ResultsFile();
   ResultsFile(const ResultsFile&) = delete;
   ResultsFile& operator=(const ResultsFile&) = delete;
@@ -153,6 +157,7 @@ class ResultsFile {
   int fd_ = -1;  ///< the temporary file, open from the constructor to commit() or discard()
   int cleanup_slot_ = -1;
   bool committed_ = false;
+  bool memory_only_ = false;
 };
 
 }  // namespace sgdsde::io

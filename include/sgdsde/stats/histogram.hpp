@@ -62,6 +62,13 @@ class Histogram1D {
     std::fill(counts_.begin(), counts_.end(), 0);
     underflow_ = overflow_ = nan_ = 0;
   }
+  /// f(span) on every integer counter (the bins, then underflow, overflow, NaN): to sum histograms
+  /// kept elsewhere, e.g. on other MPI ranks.
+  template <class F>
+  void visit_counters(F&& f) {
+    f(std::span<std::int64_t>(counts_));
+    for (std::int64_t* c : {&underflow_, &overflow_, &nan_}) f(std::span<std::int64_t>(c, 1));
+  }
 
   [[nodiscard]] double lo() const { return lo_; }
   [[nodiscard]] double hi() const { return hi_; }
@@ -171,6 +178,12 @@ class Histogram2D {
   void clear() {
     std::fill(counts_.begin(), counts_.end(), 0);
     outside_ = nan_ = 0;
+  }
+  /// f(span) on every integer counter (the cells, then outside, NaN).
+  template <class F>
+  void visit_counters(F&& f) {
+    f(std::span<std::int64_t>(counts_));
+    for (std::int64_t* c : {&outside_, &nan_}) f(std::span<std::int64_t>(c, 1));
   }
 
   [[nodiscard]] Index nx() const { return nx_; }
