@@ -16,7 +16,8 @@ global scale, the root mean square of the centred training inputs):
                   run (different random streams and inits: informative, should be close).
   (b) ensemble:   256 independent networks at B = 32: stacked weights (M, n_in, n_out), torch.bmm,
                   autograd on the summed per-network mean losses, a manual SGD update under no_grad.
-                  C++: SgdEnsemble + run_ensemble, one network per block over the threads.
+                  C++: SgdEnsemble + run_ensemble, one network per block over the threads; also
+                  with blocks of M/2 networks (b'), the same trajectories.
   (c) per_sample: per-sample gradients of a batch of 128 (functorch: vmap of grad over
                   make_functional), at the C++ theta_0 (read from --theta-out), so ||G||_F must agree.
                   C++ per_sample_gradients runs on the calling thread: with P threads it takes P
@@ -339,6 +340,13 @@ def main():
         add(f"(b) SGD ensemble M={M} B={B}", "net-steps", float(c["network_steps_per_second"]),
             float(c["wall_seconds"]), float(c["cpu_seconds"]), M * K / tc.wall, tc.wall, tc.cpu,
             f"loss10k (8 nets) C++ {float(c['loss_after']):.4f} after {c['steps']} steps, torch {tl:.4f} after {K}")
+        # The same run with blocks of 128 networks (one per thread at 2 threads): the runner's tile
+        # copies and divergence test then touch each cache line of the (d × M, row-major) ensemble
+        # once per 8 networks instead of once per network.
+        c = run_cxx(exe, case="sgd", batch=B, networks=M, steps=n(40), threads=th, block=M // 2)
+        add(f"(b') same, C++ block={M // 2}", "net-steps", float(c["network_steps_per_second"]),
+            float(c["wall_seconds"]), float(c["cpu_seconds"]), M * K / tc.wall, tc.wall, tc.cpu,
+            f"loss10k (8 nets) C++ {float(c['loss_after']):.4f} (bitwise the block=1 run)")
     if "per_sample" in only:
         B = 128
         c = run_cxx(exe, case="per_sample", batch=B, reps=n(4000), threads=th)
@@ -361,8 +369,8 @@ def main():
             "PyTorch second backward only (retain_graph), C++ full product")
 
     print(f"\n== summary (threads {th}, nproc {os.cpu_count()}, load average {os.getloadavg()})")
-    print(f"| case | unit | C++ /s | PyTorch /s | C++ / PyTorch (wall) | C++ / PyTorch (per CPU-s) |")
-    print(f"|---|---|---:|---:|---:|---:|")
+    print("| case | unit | C++ /s | PyTorch /s | C++ / PyTorch (wall) | C++ / PyTorch (per CPU-s) |")
+    print("|---|---|---:|---:|---:|---:|")
     for case, unit, cr, cw, cc, tr, tw, tc, _ in rows:
         # per CPU second: rate × wall / cpu (work per CPU-second of all threads)
         cpu_ratio = (cr * cw / max(cc, 1e-9)) / (tr * tw / max(tc, 1e-9))

@@ -83,10 +83,12 @@ int run_sgd_case(const nn::Mlp& net, std::shared_ptr<const data::Dataset> data, 
     return 2;
   }
   const nn::NetworkLoss loss(net, data);
-  const auto first10k = std::make_shared<const data::Dataset>(data::first_n(*data, std::min<Index>(N, 10000)));
+  const auto first10k =
+      std::make_shared<const data::Dataset>(data::first_n(*data, std::min<Index>(N, 10000)));
   const Index P = net.num_params();
   Ensemble x(P, M);
-  for (Index p = 0; p < M; ++p) x.col(p) = net.initial_parameters(nn::Init::glorot, kSeed, static_cast<std::uint32_t>(p)).array();
+  for (Index p = 0; p < M; ++p)
+    x.col(p) = net.initial_parameters(nn::Init::glorot, kSeed, static_cast<std::uint32_t>(p)).array();
   const Index n_eval = std::min(M, eval_networks);
   const auto mean_loss = [&] {
     double s = 0.0;
@@ -112,17 +114,19 @@ int run_sgd_case(const nn::Mlp& net, std::shared_ptr<const data::Dataset> data, 
   const double nominal = 6.0 * static_cast<double>(B) * s;
   const double executed = static_cast<double>(B) * (4.0 * in_layer + 6.0 * (s - in_layer));
   const double gflops_nom = nominal * rate * 1e-9, gflops_exe = executed * rate * 1e-9;
-  const int used = static_cast<int>(std::min<Index>(threads, M));
-  std::printf("case=sgd batch=%lld networks=%lld steps=%ld threads=%d block=%lld lr=%g params=%lld diverged=%lld\n",
-              static_cast<long long>(B), static_cast<long long>(M), K, threads, static_cast<long long>(block), lr,
-              static_cast<long long>(P), static_cast<long long>(summary.diverged));
+  const int used = static_cast<int>(std::min<Index>(threads, (M + block - 1) / block));  // blocks run
+  std::printf(
+      "case=sgd batch=%lld networks=%lld steps=%ld threads=%d block=%lld lr=%g params=%lld diverged=%lld\n",
+      static_cast<long long>(B), static_cast<long long>(M), K, threads, static_cast<long long>(block), lr,
+      static_cast<long long>(P), static_cast<long long>(summary.diverged));
   std::printf("loss_before=%.6f loss_after=%.6f eval_networks=%lld eval_samples=%lld\n", loss0, loss1,
               static_cast<long long>(n_eval), static_cast<long long>(first10k->size()));
   std::printf("flops_per_step_nominal=%.6e flops_per_step_executed=%.6e\n", nominal, executed);
-  std::printf("gflops_nominal=%.4f gflops_executed=%.4f threads_used=%d peak_gflops_per_core=%.2f "
-              "fraction_of_peak_nominal=%.4f fraction_of_peak_executed=%.4f\n",
-              gflops_nom, gflops_exe, used, peak_gflops_core, gflops_nom / (peak_gflops_core * used),
-              gflops_exe / (peak_gflops_core * used));
+  std::printf(
+      "gflops_nominal=%.4f gflops_executed=%.4f threads_used=%d peak_gflops_per_core=%.2f "
+      "fraction_of_peak_nominal=%.4f fraction_of_peak_executed=%.4f\n",
+      gflops_nom, gflops_exe, used, peak_gflops_core, gflops_nom / (peak_gflops_core * used),
+      gflops_exe / (peak_gflops_core * used));
   std::printf("wall_seconds=%.6f cpu_seconds=%.6f\n", wall, cpu);
   std::printf("network_steps_per_second=%.6e\n", rate);
   return 0;
@@ -164,7 +168,8 @@ int run_per_sample_case(const nn::Mlp& net, std::shared_ptr<const data::Dataset>
   return 0;
 }
 
-int run_hvp_case(const nn::Mlp& net, std::shared_ptr<const data::Dataset> data, Index N, long R, int threads) {
+int run_hvp_case(const nn::Mlp& net, std::shared_ptr<const data::Dataset> data, Index N, long R,
+                 int threads) {
   const auto sub = std::make_shared<const data::Dataset>(data::first_n(*data, std::min(N, data->size())));
   const nn::NetworkLoss loss(net, sub);
   const Vec theta = net.initial_parameters(nn::Init::glorot, kSeed, 0);
@@ -183,8 +188,8 @@ int run_hvp_case(const nn::Mlp& net, std::shared_ptr<const data::Dataset> data, 
   const Timer t;
   for (long r = 0; r < R; ++r) loss.hessian_vector(theta, v, hv);
   const double wall = t.wall(), cpu = t.cpu();
-  std::printf("case=hvp samples=%lld reps=%ld threads=%d params=%lld\n", static_cast<long long>(sub->size()), R,
-              threads, static_cast<long long>(P));
+  std::printf("case=hvp samples=%lld reps=%ld threads=%d params=%lld\n", static_cast<long long>(sub->size()),
+              R, threads, static_cast<long long>(P));
   std::printf("hv_norm=%.12e hv_vs_central_difference_rel=%.3e fd_eps=%.3e\n", hv.norm(), rel, eps);
   std::printf("wall_seconds=%.6f cpu_seconds=%.6f\n", wall, cpu);
   std::printf("products_per_second=%.6e\n", static_cast<double>(R) / wall);
@@ -221,7 +226,8 @@ int main(int argc, char** argv) {
   app.add_option("--networks", M, "sgd: independent networks M")->check(CLI::Range(Index{1}, Index{1} << 20));
   app.add_option("--steps", K, "sgd: steps K")->check(CLI::Range(1L, 1L << 40));
   app.add_option("--reps", R, "per_sample / hvp: repetitions")->check(CLI::Range(1L, 1L << 40));
-  app.add_option("--samples", N, "hvp: the first N training samples")->check(CLI::Range(Index{1}, Index{60000}));
+  app.add_option("--samples", N, "hvp: the first N training samples")
+      ->check(CLI::Range(Index{1}, Index{60000}));
   app.add_option("--threads", threads, "OpenMP threads")->check(CLI::Range(1, 1024));
   app.add_option("--lr", lr, "sgd: learning rate")->check(CLI::PositiveNumber);
   app.add_option("--eval-networks", eval_networks, "sgd: networks whose loss is evaluated")

@@ -163,7 +163,7 @@ double Mlp::forward(const double* theta, const Eigen::Ref<const Mat>& X, const s
   const int L = num_layers();
   const Index B = X.cols();
   prepare(ws, B);
-  ws.A[0] = X;
+  if (X.data() != ws.A[0].data()) ws.A[0] = X;  // NetworkLoss gathers batches straight into A_0
   ws.labels.assign(labels, labels + B);
   for (int l = 1; l <= L; ++l) {
     const auto i = static_cast<std::size_t>(l);

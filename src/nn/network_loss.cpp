@@ -13,7 +13,6 @@ namespace {
 /// The calling thread's work space and gathered batch (reused: no allocation once warm).
 struct ThreadScratch {
   Workspace ws;
-  Mat X;
   std::vector<std::int32_t> y;
   Vec s, w;
 };
@@ -22,15 +21,21 @@ ThreadScratch& scratch() {
   return t;
 }
 
-void gather(const data::Dataset& d, std::span<const Index> batch, ThreadScratch& t) {
+/// The batch's inputs, gathered straight into the workspace's A_0 (forward() then copies nothing),
+/// and its labels.
+const Mat& gather(const data::Dataset& d, std::span<const Index> batch, ThreadScratch& t) {
   const auto B = static_cast<Index>(batch.size());
-  t.X.resize(d.features(), B);
+  if (t.ws.A.empty()) t.ws.A.resize(1);
+  Mat& X = t.ws.A[0];
+  X.resize(d.features(), B);
   t.y.resize(batch.size());
   for (Index b = 0; b < B; ++b) {
     const Index i = batch[static_cast<std::size_t>(b)];
-    t.X.col(b) = d.X.col(i);
+    if (b + 1 < B) __builtin_prefetch(d.X.col(batch[static_cast<std::size_t>(b) + 1]).data());
+    X.col(b) = d.X.col(i);
     t.y[static_cast<std::size_t>(b)] = d.y[static_cast<std::size_t>(i)];
   }
+  return X;
 }
 }  // namespace
 
@@ -138,9 +143,9 @@ void NetworkLoss::per_sample_gradient(const Vec& x, Index i, Vec& g) const {
 
 void NetworkLoss::batch_gradient(const Vec& x, std::span<const Index> batch, Vec& g) const {
   ThreadScratch& t = scratch();
-  gather(*data_, batch, t);
+  const Mat& X = gather(*data_, batch, t);
   g.resize(dim());
-  net_.forward(x.data(), t.X, t.y.data(), t.ws);
+  net_.forward(x.data(), X, t.y.data(), t.ws);
   net_.output_delta(t.ws, 1.0 / static_cast<double>(batch.size()));
   net_.backpropagate(x.data(), t.ws);
   net_.accumulate(t.ws, g.data());
@@ -150,16 +155,16 @@ void NetworkLoss::batch_gradient(const Vec& x, std::span<const Index> batch, Vec
 
 double NetworkLoss::batch_loss(const Vec& x, std::span<const Index> batch) const {
   ThreadScratch& t = scratch();
-  gather(*data_, batch, t);
-  return net_.forward(x.data(), t.X, t.y.data(), t.ws) / static_cast<double>(batch.size()) + decay_value(x);
+  const Mat& X = gather(*data_, batch, t);
+  return net_.forward(x.data(), X, t.y.data(), t.ws) / static_cast<double>(batch.size()) + decay_value(x);
 }
 
 void NetworkLoss::per_sample_gradients(const Vec& x, std::span<const Index> batch, RowMat& G) const {
   ThreadScratch& t = scratch();
-  gather(*data_, batch, t);
+  const Mat& X = gather(*data_, batch, t);
   const auto B = static_cast<Index>(batch.size());
   G.resize(B, dim());
-  net_.forward(x.data(), t.X, t.y.data(), t.ws);
+  net_.forward(x.data(), X, t.y.data(), t.ws);
   net_.output_delta(t.ws, 1.0);
   net_.backpropagate(x.data(), t.ws);
   net_.per_sample(t.ws, G.data(), dim());

@@ -63,11 +63,26 @@ inline Index check_divergence(Ensemble& x, Index first, Index count, long k, dou
   const Index d = x.rows();
   // Fast path (vectorised): every coordinate of the block finite and within the bound. A
   // particle that diverged earlier holds NaN, so such blocks always take the per-particle path.
+  // The loop's shape follows the block: the whole ensemble is one flat array; a block narrower than a
+  // vector (a network per block: d = 13 002 rows of one value) takes a scalar loop, as a vector loop
+  // per row would cost its prologue and epilogue d times.
   Index bad = 0;
-  for (Index j = 0; j < d; ++j) {
-    const double* row = x.data() + j * x.cols() + first;
+  if (count == x.cols()) {
+    const double* v = x.data();
+    const Index n = x.size();
 #pragma omp simd reduction(+ : bad)
-    for (Index i = 0; i < count; ++i) bad += !(std::abs(row[i]) < bound);
+    for (Index i = 0; i < n; ++i) bad += !(std::abs(v[i]) < bound);
+  } else if (count < 8) {
+    for (Index j = 0; j < d; ++j) {
+      const double* row = x.data() + j * x.cols() + first;
+      for (Index i = 0; i < count; ++i) bad += !(std::abs(row[i]) < bound);
+    }
+  } else {
+    for (Index j = 0; j < d; ++j) {
+      const double* row = x.data() + j * x.cols() + first;
+#pragma omp simd reduction(+ : bad)
+      for (Index i = 0; i < count; ++i) bad += !(std::abs(row[i]) < bound);
+    }
   }
   if (bad == 0) return 0;
   Index flagged = 0;
