@@ -20,6 +20,7 @@
 #include <limits>
 #include <vector>
 
+#include "sgdsde/core/ranks.hpp"
 #include "sgdsde/ensemble/runner.hpp"
 #include "sgdsde/ensemble/state_histogram.hpp"
 #include "sgdsde/landscapes/double_well.hpp"
@@ -60,6 +61,7 @@ double run(const L& landscape, const Setup& s, const std::string& model, Index M
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  if (ranks::rank() != 0) return static_cast<double>(M) * static_cast<double>(K) / seconds;
   std::printf("final states in the histogram range: %lld of %lld\n",
               static_cast<long long>(hist.histogram().in_range()), static_cast<long long>(M));
   // Fraction of the final states nearest each minimum (the statistic compare_numpy.py checks).
@@ -97,6 +99,7 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "OpenMP threads")->check(CLI::Range(1, 1024));
   app.add_option("--batch", B, "SGD batch size B")->check(CLI::Range(Index{1}, Index{1} << 20));
   app.add_option("--samples", N, "SGD finite-sum size N")->check(CLI::Range(Index{1}, Index{1} << 30));
+  sgdsde::ranks::init(&argc, &argv);  // under mpirun the ensemble is shared over the ranks
   CLI11_PARSE(app, argc, argv);
   if (B > N) {
     std::cerr << "ensemble_throughput: error: --batch " << B << " exceeds --samples " << N << '\n';
@@ -112,8 +115,11 @@ int main(int argc, char** argv) {
     x0 << 3.0, 2.0;
     rate = run(Himmelblau{}, Setup{1.0, 1e-4, x0}, model, M, K, B, N);
   }
-  std::printf("problem=%s model=%s particles=%lld steps=%ld threads=%d\n", problem.c_str(), model.c_str(),
-              static_cast<long long>(M), K, threads);
-  std::printf("particle_steps_per_second=%.6e\n", rate);
+  if (sgdsde::ranks::rank() == 0) {
+    std::printf("problem=%s model=%s particles=%lld steps=%ld threads=%d ranks=%d\n", problem.c_str(),
+                model.c_str(), static_cast<long long>(M), K, threads, sgdsde::ranks::size());
+    std::printf("particle_steps_per_second=%.6e\n", rate);
+  }
+  sgdsde::ranks::finalize();
   return 0;
 }

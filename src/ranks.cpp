@@ -52,7 +52,9 @@ void merge_op(void* in, void* inout, int* len, MPI_Datatype*) {
 }  // namespace
 
 void init(int* argc, char*** argv) {
-  if (g_started || std::getenv("OMPI_COMM_WORLD_SIZE") == nullptr) return;
+  // Started by mpirun (OpenMPI) or by a PMIx/PMI launcher such as srun --mpi=pmix.
+  const bool launched = std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMIX_RANK") || std::getenv("PMI_RANK");
+  if (g_started || !launched) return;
   int ready = 0;
   MPI_Initialized(&ready);
   if (!ready) check(MPI_Init(argc, argv), "Init");
