@@ -284,10 +284,9 @@ void Mlp::per_sample(const Workspace& ws, double* G, Index ld) const {
   }
 }
 
-void Mlp::hessian_vector(const double* theta, const double* v, Workspace& ws, double* out) const {
+void Mlp::r_forward(const double* theta, const double* v, Workspace& ws) const {
+  // R{Z_l} = V_l A_{l−1} + W_l R{A_{l−1}} + v_b 1ᵀ, R{A_l} = σ'(Z_l) ⊙ R{Z_l}; R{A_0} = 0.
   const int L = num_layers();
-  const Index B = ws.A[0].cols();
-  // R-forward: R{Z_l} = V_l A_{l−1} + W_l R{A_{l−1}} + v_b 1ᵀ, R{A_l} = σ'(Z_l) ⊙ R{Z_l}; R{A_0} = 0.
   for (int l = 1; l <= L; ++l) {
     const auto i = static_cast<std::size_t>(l);
     const CMapM W(theta + weight_offset(l), width(l), width(l - 1));
@@ -298,6 +297,12 @@ void Mlp::hessian_vector(const double* theta, const double* v, Workspace& ws, do
     ws.RZ[i].colwise() += vb;
     if (l < L) ws.RA[i] = ws.dA[i].cwiseProduct(ws.RZ[i]);
   }
+}
+
+void Mlp::hessian_vector(const double* theta, const double* v, Workspace& ws, double* out) const {
+  const int L = num_layers();
+  const Index B = ws.A[0].cols();
+  r_forward(theta, v, ws);
   // R{Δ_L}: the output Hessian Λ applied to R{z} (scaled as Δ_L was).
   const auto o = static_cast<std::size_t>(L);
   Mat& RD = ws.Rdelta[o];
@@ -351,17 +356,8 @@ void Mlp::hessian_vector(const double* theta, const double* v, Workspace& ws, do
 void Mlp::gauss_newton_vector(const double* theta, const double* v, Workspace& ws, double scale,
                               double* out) const {
   const int L = num_layers();
-  // J v by the R-forward pass (as in hessian_vector), then Λ, then an ordinary backward pass.
-  for (int l = 1; l <= L; ++l) {
-    const auto i = static_cast<std::size_t>(l);
-    const CMapM W(theta + weight_offset(l), width(l), width(l - 1));
-    const CMapM V(v + weight_offset(l), width(l), width(l - 1));
-    const CMapV vb(v + bias_offset(l), width(l));
-    ws.RZ[i].noalias() = V * ws.A[i - 1];
-    if (l > 1) ws.RZ[i].noalias() += W * ws.RA[i - 1];
-    ws.RZ[i].colwise() += vb;
-    if (l < L) ws.RA[i] = ws.dA[i].cwiseProduct(ws.RZ[i]);
-  }
+  // J v by the R-forward pass, then Λ, then an ordinary backward pass.
+  r_forward(theta, v, ws);
   const auto o = static_cast<std::size_t>(L);
   Mat& D = ws.delta[o];
   if (arch_.loss == OutputLoss::cross_entropy) {

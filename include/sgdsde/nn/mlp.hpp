@@ -111,6 +111,8 @@ class Mlp {
 
  private:
   void prepare(Workspace& ws, Index B) const;
+  /// After forward(): R{Z_l} and R{A_l} (the directional derivatives along v) of every layer.
+  void r_forward(const double* theta, const double* v, Workspace& ws) const;
   Architecture arch_;
   Index P_ = 0;
   std::vector<Index> offset_;
