@@ -19,7 +19,8 @@ void check(int rc, const char* what) {
   char msg[MPI_MAX_ERROR_STRING];
   int len = 0;
   MPI_Error_string(rc, msg, &len);
-  throw std::runtime_error(std::string("MPI ") + what + ": " + std::string(msg, static_cast<std::size_t>(len)));
+  throw std::runtime_error(std::string("MPI ") + what + ": " +
+                           std::string(msg, static_cast<std::size_t>(len)));
 }
 
 template <class T>
@@ -31,7 +32,8 @@ void gather_impl(std::span<T> data, std::span<const Index> offsets, MPI_Datatype
   std::vector<int> counts(static_cast<std::size_t>(K)), displs(static_cast<std::size_t>(K));
   for (int r = 0; r < K; ++r) {
     const Index n = offsets[static_cast<std::size_t>(r) + 1] - offsets[static_cast<std::size_t>(r)];
-    if (n < 0 || n > std::numeric_limits<int>::max() || offsets[static_cast<std::size_t>(r)] > std::numeric_limits<int>::max())
+    if (n < 0 || n > std::numeric_limits<int>::max() ||
+        offsets[static_cast<std::size_t>(r)] > std::numeric_limits<int>::max())
       throw std::runtime_error("ranks::gather_owned: more than 2^31 items per rank");
     counts[static_cast<std::size_t>(r)] = static_cast<int>(n);
     displs[static_cast<std::size_t>(r)] = static_cast<int>(offsets[static_cast<std::size_t>(r)]);
@@ -53,7 +55,8 @@ void merge_op(void* in, void* inout, int* len, MPI_Datatype*) {
 
 void init(int* argc, char*** argv) {
   // Started by mpirun (OpenMPI) or by a PMIx/PMI launcher such as srun --mpi=pmix.
-  const bool launched = std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMIX_RANK") || std::getenv("PMI_RANK");
+  const bool launched =
+      std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMIX_RANK") || std::getenv("PMI_RANK");
   if (g_started || !launched) return;
   int ready = 0;
   MPI_Initialized(&ready);
@@ -107,7 +110,9 @@ std::pair<Index, Index> share(Index n, int r, int K) {
   return {first, first + base + (r < extra ? 1 : 0)};
 }
 
-void gather_owned(std::span<double> data, std::span<const Index> offsets) { gather_impl(data, offsets, MPI_DOUBLE); }
+void gather_owned(std::span<double> data, std::span<const Index> offsets) {
+  gather_impl(data, offsets, MPI_DOUBLE);
+}
 void gather_owned(std::span<std::int64_t> data, std::span<const Index> offsets) {
   gather_impl(data, offsets, MPI_INT64_T);
 }

@@ -13,7 +13,7 @@ namespace {
 /// The calling thread's work space and gathered batch (reused: no allocation once warm).
 struct ThreadScratch {
   Workspace ws;
-  std::vector<std::int32_t> y;
+  std::vector<std::int32_t> y, predicted;
   Vec s, w;
 };
 ThreadScratch& scratch() {
@@ -36,6 +36,22 @@ const Mat& gather(const data::Dataset& d, std::span<const Index> batch, ThreadSc
     t.y[static_cast<std::size_t>(b)] = d.y[static_cast<std::size_t>(i)];
   }
   return X;
+}
+/// fn(b) for b = 0 … nb − 1 over the OpenMP threads; an exception (an allocation failing) may not
+/// leave the parallel region, so the first is kept and rethrown after it.
+template <class Fn>
+void parallel_blocks(Index nb, Fn&& fn) {
+  std::exception_ptr failure;
+#pragma omp parallel for schedule(static)
+  for (Index b = 0; b < nb; ++b) {
+    try {
+      fn(b);
+    } catch (...) {
+#pragma omp critical(sgdsde_network_failure)
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
 }
 }  // namespace
 
@@ -77,18 +93,10 @@ void NetworkLoss::sum_over_blocks(Index block, Vec& out, Fn&& fn) const {
   const Index N = num_samples(), P = dim();
   const Index nb = (N + block - 1) / block;
   Mat partial(P, nb);
-  std::exception_ptr failure;
-#pragma omp parallel for schedule(static)
-  for (Index b = 0; b < nb; ++b) {
-    try {
-      const Index first = b * block;
-      fn(first, std::min(block, N - first), scratch(), partial.col(b).data());
-    } catch (...) {
-#pragma omp critical(sgdsde_network_failure)
-      if (!failure) failure = std::current_exception();
-    }
-  }
-  if (failure) std::rethrow_exception(failure);
+  parallel_blocks(nb, [&](Index b) {
+    const Index first = b * block;
+    fn(first, std::min(block, N - first), scratch(), partial.col(b).data());
+  });
   out = partial.col(0);
   for (Index b = 1; b < nb; ++b) out += partial.col(b);  // block order: thread-count independent
 }
@@ -98,11 +106,10 @@ double NetworkLoss::value(const Vec& x) const {
   const data::Dataset& d = *data_;
   const Index N = num_samples(), nb = (N + kBlock - 1) / kBlock;
   Vec partial(nb);
-#pragma omp parallel for schedule(static)
-  for (Index b = 0; b < nb; ++b) {
+  parallel_blocks(nb, [&](Index b) {
     const Index first = b * kBlock, count = std::min(kBlock, N - first);
     partial[b] = net_.forward(x.data(), d.X.middleCols(first, count), d.y.data() + first, scratch().ws);
-  }
+  });
   double s = 0.0;
   for (Index b = 0; b < nb; ++b) s += partial[b];
   return s / static_cast<double>(N) + decay_value(x);
@@ -192,8 +199,7 @@ Mat NetworkLoss::sigma1_factor(const Vec& x) const {
   const data::Dataset& d = *data_;
   const double inv_sqrt_n = 1.0 / std::sqrt(static_cast<double>(N));
   const Index nb = (N + kBlock - 1) / kBlock;
-#pragma omp parallel for schedule(static)
-  for (Index b = 0; b < nb; ++b) {
+  parallel_blocks(nb, [&](Index b) {
     ThreadScratch& t = scratch();
     const Index first = b * kBlock, count = std::min(kBlock, N - first);
     net_.forward(x.data(), d.X.middleCols(first, count), d.y.data() + first, t.ws);
@@ -202,7 +208,7 @@ Mat NetworkLoss::sigma1_factor(const Vec& x) const {
     // Column-major P × count is the same memory as row-major count × P: per_sample writes rows.
     net_.per_sample(t.ws, A.col(first).data(), P);
     A.middleCols(first, count) = (A.middleCols(first, count).colwise() - mean) * inv_sqrt_n;
-  }
+  });
   return A;
 }
 
@@ -292,18 +298,16 @@ NetworkLoss::Evaluation NetworkLoss::evaluate(const Vec& x, const data::Dataset&
           "network: the evaluation data do not fit the network");
   const Index N = d.size(), nb = (N + kBlock - 1) / kBlock;
   Vec loss(nb), correct(nb);
-#pragma omp parallel for schedule(static)
-  for (Index b = 0; b < nb; ++b) {
+  parallel_blocks(nb, [&](Index b) {
     ThreadScratch& t = scratch();
     const Index first = b * kBlock, count = std::min(kBlock, N - first);
     loss[b] = net_.forward(x.data(), d.X.middleCols(first, count), d.y.data() + first, t.ws);
-    std::vector<std::int32_t> pred;
-    net_.predictions(t.ws, pred);
+    net_.predictions(t.ws, t.predicted);
     Index c = 0;
     for (Index i = 0; i < count; ++i)
-      c += pred[static_cast<std::size_t>(i)] == d.y[static_cast<std::size_t>(first + i)];
+      c += t.predicted[static_cast<std::size_t>(i)] == d.y[static_cast<std::size_t>(first + i)];
     correct[b] = static_cast<double>(c);
-  }
+  });
   Evaluation e;
   for (Index b = 0; b < nb; ++b) {
     e.loss += loss[b];

@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
     const Vec a = avg.averages();
     out.insert(out.end(), a.data(), a.data() + a.size());
     std::FILE* file = std::fopen(argv[1], "wb");
-    if (!file || std::fwrite(out.data(), sizeof(double), out.size(), file) != out.size() || std::fclose(file) != 0) {
+    if (!file || std::fwrite(out.data(), sizeof(double), out.size(), file) != out.size() ||
+        std::fclose(file) != 0) {
       std::fprintf(stderr, "mpi_observers: cannot write %s\n", argv[1]);
       return 1;
     }

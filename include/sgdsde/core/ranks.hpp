@@ -21,7 +21,8 @@
 namespace sgdsde::ranks {
 
 /// Initialises MPI when the process was started by mpirun or a PMIx/PMI launcher (OMPI_COMM_WORLD_SIZE,
-/// PMIX_RANK or PMI_RANK set); otherwise does nothing. Idempotent. Installs MPI_ERRORS_RETURN so that failures become exceptions.
+/// PMIX_RANK or PMI_RANK set); otherwise does nothing. Idempotent. Installs MPI_ERRORS_RETURN so that
+/// failures become exceptions.
 void init(int* argc, char*** argv);
 /// Finalises MPI if init() started it.
 void finalize();

@@ -21,15 +21,15 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <cstdlib>
-#include <string>
 #include <cstdint>
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <limits>
 #include <optional>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -258,8 +258,8 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
       }
     }
     if (const auto f = ranks::first_failure(failure ? &mine : nullptr))
-      throw std::runtime_error("rank " + std::to_string(f->first) + " of " + std::to_string(layout.ranks) + ": " +
-                               f->second);
+      throw std::runtime_error("rank " + std::to_string(f->first) + " of " + std::to_string(layout.ranks) +
+                               ": " + f->second);
   }
   if (failure) std::rethrow_exception(failure);
   if (layout.ranks > 1) {

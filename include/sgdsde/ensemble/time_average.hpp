@@ -35,7 +35,9 @@ class TimeAverage {
       sum_[static_cast<std::size_t>(p)] += v.alive(p) ? f_(x, p) : std::numeric_limits<double>::quiet_NaN();
   }
   /// Each particle's sum comes from the rank that ran it.
-  void share_across_ranks(const RankLayout& L) { ranks::gather_owned(std::span<double>(sum_), L.particle_offsets); }
+  void share_across_ranks(const RankLayout& L) {
+    ranks::gather_owned(std::span<double>(sum_), L.particle_offsets);
+  }
   void end() {}
 
   /// The time average of every particle over the window (NaN if it diverged).

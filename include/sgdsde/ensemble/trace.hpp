@@ -61,7 +61,8 @@ class Trace {
 
   /// Per-block sums are copied from the rank that ran the block; kept values from the particle's rank.
   void share_across_ranks(const RankLayout& L) {
-    ranks::gather_owned(std::span<double>(partial_), L.block_items(static_cast<Index>(steps_.size() * names_.size() * 3)));
+    ranks::gather_owned(std::span<double>(partial_),
+                        L.block_items(static_cast<Index>(steps_.size() * names_.size() * 3)));
     ranks::merge_changed(std::span<double>(kept_), std::numeric_limits<double>::quiet_NaN());
   }
 
