@@ -7,8 +7,6 @@
 // seed 003's sanity check); every optimizer lowers the training loss (by more than 5 se); plain
 // SGD's final test accuracy above checks.min_test_accuracy (paper profile: 0.84; a 784-16-16-10
 // network reaches about 0.85 on this data). Schema and checks: docs/experiments/network_training.md.
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -65,9 +63,9 @@ Curves train(const NetworkSetup& setup, const O& optimizer, double lr, Index B, 
               M);
   RunOptions opts;
   opts.n_steps = n_steps;
-  // As many blocks as threads: the networks are spread over them, and a block of several networks
-  // copies their parameters in tiles (SgdEnsemble) rather than one scattered column at a time.
-  opts.block = std::max<Index>(1, (M + omp_get_max_threads() - 1) / omp_get_max_threads());
+  // One network per block: the networks spread over the threads, and the block cut does not depend
+  // on the thread count (a trace's sums are taken per block, so the cut is part of the result).
+  opts.block = 1;
   const RunSummary summary = run_ensemble(model, x, opts, trace);
   if (summary.diverged > 0)
     throw NumericalError("network_training: a network diverged (lower the learning rate)");

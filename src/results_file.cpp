@@ -204,14 +204,20 @@ ResultsFile::ResultsFile(std::filesystem::path final_path) : final_path_(std::mo
     throw InputError(text);
   }
   cleanup_slot_ = register_temp(temp_path_);
-  // The signature marks the temporary as ours for remove_stale_temporaries (a run killed with
-  // SIGKILL leaves it behind); commit() writes the image over it. Failing to write 8 bytes is a
-  // full disk, not bad input.
+  // A probe: the folder takes a file of ours (a bad --out or a full disk fails before any work).
+  // Failing to write 8 bytes is a full disk, not bad input. The probe is removed at once: the
+  // temporary is written by commit() alone, so a run killed before it (SIGKILL, or mpirun's SIGKILL
+  // right after its SIGTERM) leaves nothing behind.
   if (!write_all(fd_, reinterpret_cast<const unsigned char*>(kHdf5Signature.data()), kHdf5Signature.size())) {
     const int err = errno;
     discard();
     throw std::runtime_error("cannot write " + shown + ": " + std::strerror(err));
   }
+  ::close(fd_);
+  fd_ = -1;
+  ::unlink(temp_path_.c_str());
+  unregister_temp(cleanup_slot_);
+  cleanup_slot_ = -1;
   try {
     impl_ = std::make_unique<Impl>(temp_path_.string());
   } catch (const H5::Exception& e) {
@@ -304,8 +310,11 @@ void ResultsFile::commit() {
     if (::access(temp_path_.c_str(), F_OK) == 0) text += "; " + temp_path_.string() + " could not be removed";
     throw std::runtime_error(text);
   };
-  if (injected(WriteStep::write) || ::lseek(fd_, 0, SEEK_SET) != 0 ||
-      !write_all(fd_, image.data(), image.size()))
+  // The temporary exists from here to the rename (milliseconds), signature first (remove_stale_temporaries
+  // recognises it as ours should the process die in between).
+  fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ >= 0) cleanup_slot_ = register_temp(temp_path_);
+  if (fd_ < 0 || injected(WriteStep::write) || !write_all(fd_, image.data(), image.size()))
     fail(WriteStep::write);
   if (injected(WriteStep::sync) || ::fsync(fd_) != 0) fail(WriteStep::sync);
   const int fd = fd_;

@@ -10,14 +10,17 @@
    by dataset and attribute by attribute, bit for bit, except the root attributes that name the run
    (started_at, wall_seconds, threads, mpi_ranks, mpi_library).
 3. Failures: a rank made to fail mid-run (SGDSDE_FAIL_RANK) ends the job with exit code 1, exactly one
-   line on stderr naming the rank, and no file; bad input gives one line, exit code 2 and no file.
+   line on stderr naming the rank, and no file; bad input gives one line, exit code 2 and no file;
+   SIGINT to mpirun during a run leaves no file and no temporary.
 CI runs as root: OMPI_ALLOW_RUN_AS_ROOT(_CONFIRM) are set here; --oversubscribe lets 3 ranks share 2 cores.
 """
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import h5py
@@ -139,6 +142,21 @@ def main():
     lines = [l for l in r.stderr.splitlines() if l.strip()]
     report(r.returncode == 2 and len(lines) == 1 and not any(d.iterdir()),
            "bad input under mpirun: exit 2, one line, no file", f"exit {r.returncode}, stderr {lines[:4]}")
+
+    # SIGINT to mpirun during a run: it stops the ranks (SIGTERM, then SIGKILL at once) and leaves no
+    # file and no temporary (the temporary exists only while rank 0 commits).
+    e = tmp / "sigint"
+    e.mkdir()
+    p = subprocess.Popen(mpirun(2) + [str(args.bin / "stationary_distribution"), "--profile", "paper", "--quiet",
+                                      "--threads", "1", "--out", str(e / "z.h5")],
+                         env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(2.0)
+    still_running = p.poll() is None
+    p.send_signal(signal.SIGINT)
+    p.wait(timeout=60)
+    report(still_running and p.returncode != 0 and not any(e.iterdir()),
+           "SIGINT to mpirun during a run: no file, no temporary",
+           f"running at SIGINT {still_running}, exit {p.returncode}, files {[q.name for q in e.iterdir()]}")
 
     print(f"{'all passed' if not failures else str(len(failures)) + ' failed'}")
     return 1 if failures else 0

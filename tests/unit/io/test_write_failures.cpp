@@ -193,11 +193,9 @@ TEST_CASE("write failures: a folder removed during the run") {
   fs::create_directories(sub);
   ResultsFile f(sub / "x.h5");
   fill(f);
-  fs::remove_all(sub);  // the temporary goes with it; its descriptor still takes the image
+  fs::remove_all(sub);  // commit() cannot create its temporary there
   CHECK_THROWS_WITH_AS(
-      f.commit(),
-      ("cannot rename the temporary file to " + (sub / "x.h5").string() + ": " + std::strerror(ENOENT))
-          .c_str(),
+      f.commit(), ("cannot write " + (sub / "x.h5").string() + ": " + std::strerror(ENOENT)).c_str(),
       std::runtime_error);
   CHECK(dir.entries().empty());
 }
