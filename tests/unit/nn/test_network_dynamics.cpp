@@ -72,7 +72,7 @@ TEST_CASE("SVAG coefficients keep the mean and multiply the noise covariance by 
 TEST_CASE("one SVAG step: mean -grad L, noise covariance l Sigma_B (within 5 standard errors)") {
   const NetworkLoss f = test::small_network(Activation::tanh, OutputLoss::cross_entropy, 0.0, 40);
   const Vec x0 = test::random_theta(f, 21);
-  const Index M = 40000, B = 4;
+  const Index M = 8000, B = 4;
   const double eta = 0.1, l = 8.0;
   SvagEnsemble model(f, Sgd{}, ConstantLr{eta}, l, B, Sampling::with_replacement, 4);
   Ensemble x = replicate(x0, M);
