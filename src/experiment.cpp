@@ -53,7 +53,8 @@ void check_thread_count(long threads, const std::string& what) {
 /// Starts the threads a run will use before any file exists. A probe with std::thread first: when
 /// the system cannot give them (RLIMIT_NPROC, memory for their stacks), that is one line and exit
 /// code 1, where OpenMP would print its own message and exit(), or crash. Then the OpenMP team
-/// itself, so that the run's first parallel region does not start threads any more.
+/// itself, so that the run's first parallel region does not start threads any more (libgomp keeps
+/// them).
 void start_threads(int threads) {
   {
     std::vector<std::thread> probe;
@@ -82,15 +83,9 @@ void start_threads(int threads) {
     if (!failure.empty())
       throw std::runtime_error("cannot start " + std::to_string(threads) + " threads: " + failure);
   }
-  int started = 0;
+  // OpenMP may give fewer threads (OMP_DYNAMIC): its choice, not a failure.
 #pragma omp parallel num_threads(threads)
-  {
-#pragma omp atomic
-    ++started;
-  }
-  if (started != threads)
-    throw std::runtime_error("OpenMP started " + std::to_string(started) + " of " + std::to_string(threads) +
-                             " threads");
+  {}
 }
 }  // namespace
 
