@@ -273,7 +273,8 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   prov.started_at = io::iso8601_utc_now();
   io::write_provenance(file, prov);
   file.set_attribute("/", "mpi_ranks", static_cast<std::int64_t>(ranks::size()));
-  file.set_attribute("/", "mpi_library", ranks::active() ? ranks::library_version() : std::string("(not under mpirun)"));
+  file.set_attribute("/", "mpi_library",
+                     ranks::active() ? ranks::library_version() : std::string("(not under mpirun)"));
 
   Checks checks;
   RunContext ctx;

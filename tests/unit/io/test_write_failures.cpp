@@ -194,9 +194,9 @@ TEST_CASE("write failures: a folder removed during the run") {
   ResultsFile f(sub / "x.h5");
   fill(f);
   fs::remove_all(sub);  // commit() cannot create its temporary there
-  CHECK_THROWS_WITH_AS(
-      f.commit(), ("cannot write " + (sub / "x.h5").string() + ": " + std::strerror(ENOENT)).c_str(),
-      std::runtime_error);
+  CHECK_THROWS_WITH_AS(f.commit(),
+                       ("cannot write " + (sub / "x.h5").string() + ": " + std::strerror(ENOENT)).c_str(),
+                       std::runtime_error);
   CHECK(dir.entries().empty());
 }
 
