@@ -99,11 +99,6 @@ std::string library_version() {
   return s;
 }
 
-void abort_job(int code) {
-  if (g_started) MPI_Abort(MPI_COMM_WORLD, code);
-  std::_Exit(code);
-}
-
 std::pair<Index, Index> share(Index n, int r, int K) {
   const Index base = n / K, extra = n % K;
   const Index first = r * base + std::min<Index>(r, extra);
@@ -140,13 +135,6 @@ void sum(std::span<std::int64_t> data) {
   }
 }
 
-bool any(bool flag) {
-  if (size() == 1) return flag;
-  int v = flag ? 1 : 0;
-  check(MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD), "Allreduce");
-  return v != 0;
-}
-
 std::optional<std::pair<int, std::string>> first_failure(const std::string* my_failure) {
   if (size() == 1) {
     if (!my_failure) return std::nullopt;
@@ -166,10 +154,6 @@ std::optional<std::pair<int, std::string>> first_failure(const std::string* my_f
   msg.resize(static_cast<std::size_t>(len));
   check(MPI_Bcast(msg.data(), len, MPI_CHAR, root, MPI_COMM_WORLD), "Bcast");
   return std::make_pair(root, msg);
-}
-
-void barrier() {
-  if (size() > 1) check(MPI_Barrier(MPI_COMM_WORLD), "Barrier");
 }
 
 }  // namespace sgdsde::ranks

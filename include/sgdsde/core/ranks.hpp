@@ -33,9 +33,6 @@ void finalize();
 /// The MPI library's version string ("" without MPI).
 [[nodiscard]] std::string library_version();
 
-/// Ends every rank of the job at once (MPI_Abort), after `message` was printed by the caller.
-[[noreturn]] void abort_job(int code);
-
 /// The contiguous share [first, last) of n items (blocks) of rank r among K: the first n mod K ranks
 /// get one more. A pure function, so every rank knows every other rank's share.
 [[nodiscard]] std::pair<Index, Index> share(Index n, int r, int K);
@@ -49,12 +46,8 @@ void gather_owned(std::span<std::int64_t> data, std::span<const Index> offsets);
 void merge_changed(std::span<double> data, double sentinel);
 /// Integer sums across ranks (exact in any order).
 void sum(std::span<std::int64_t> data);
-/// Logical or across ranks.
-[[nodiscard]] bool any(bool flag);
 /// Collective: whether any rank failed, and if so the lowest failing rank and its message (every rank
 /// gets the same answer; `my_failure` is null on a rank that did not fail).
 [[nodiscard]] std::optional<std::pair<int, std::string>> first_failure(const std::string* my_failure);
-/// Blocks until every rank has arrived.
-void barrier();
 
 }  // namespace sgdsde::ranks

@@ -106,8 +106,6 @@ class Mlp {
 
   /// Predicted classes of the columns after forward() (argmax of the output).
   void predictions(const Workspace& ws, std::vector<std::int32_t>& out) const;
-  /// Class probabilities p(·|x_i, θ) (cross-entropy) or outputs a (squared error) after forward().
-  [[nodiscard]] const Mat& outputs_of(const Workspace& ws) const { return ws.A.back(); }
 
  private:
   void prepare(Workspace& ws, Index B) const;
