@@ -152,11 +152,12 @@ void sample(const L& l, RunContext& ctx, Index n, Progress& progress) {
                              std::abs(l.value(cp.location) - cp.value) / std::max(1.0, std::abs(cp.value)));
   }
   const double grad_tol = ctx.config().get<double>("checks.gradient_tol");
-  checks.add(name + ": max |grad L| / scale at critical points", max_rel_grad, 0.0, 0.0, grad_tol,
+  // Properties of the landscapes' closed forms, not of any dynamics: identities, not claims.
+  checks.add_identity(name + ": max |grad L| / scale at critical points", max_rel_grad, 0.0, grad_tol,
              "every listed critical point has a vanishing gradient (scale = max(1, |H| max(1, |x|)))");
-  checks.add(name + ": Hessian eigenvalues of the wrong sign", static_cast<double>(wrong_signs), 0.0, 0.0,
-             0.0, "minima: all > 0, maxima: all < 0, saddles: both signs");
-  checks.add(name + ": max relative error of listed values", max_value_err, 0.0, 0.0, 1e-12,
+  checks.add_identity(name + ": Hessian eigenvalues of the wrong sign", static_cast<double>(wrong_signs), 0.0,
+                      0.0, "minima: all > 0, maxima: all < 0, saddles: both signs");
+  checks.add_identity(name + ": max relative error of listed values", max_value_err, 0.0, 1e-12,
              "the listed value equals L at the listed location");
   out.create_group(g + "/critical_points");
   out.write(g + "/critical_points/location", location);
@@ -169,6 +170,7 @@ void sample(const L& l, RunContext& ctx, Index n, Progress& progress) {
     checks.add_lower(name + ": grid minimum >= lowest listed minimum", grid_min, 0.0,
                      lowest_minimum - 1e-9 * std::max(1.0, std::abs(lowest_minimum)),
                      "sampled values never go below the lowest listed minimum");
+    checks.set_role(name + ": grid minimum >= lowest listed minimum", io::CheckRole::identity);
   }
 }
 

@@ -188,6 +188,7 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   std::optional<std::int64_t> seed;
   int threads = 0;
   bool quiet = false, dry_run = false, strict = false;
+  std::string control = "none";
   app.add_option("--config", config_path, "TOML file with [quick] and [paper] profile tables")
       ->default_str(default_config_.empty() ? "(none)" : default_config_);
   app.add_option("--set", sets, "override a parameter: key=value (a TOML value), repeatable")
@@ -201,6 +202,14 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   app.add_flag("--quiet,-q", quiet, "no progress bar, no checks table");
   app.add_flag("--dry-run", dry_run, "print the resolved configuration as TOML and exit");
   app.add_flag("--strict", strict, "exit with code 3 if any check fails");
+  app.add_option("--control", control,
+                 "negative control: predictions from a deliberately wrong theory (SGD unchanged): " +
+                     [] {
+                       std::string l;
+                       for (const auto& n : negative_control_names()) l += (l.empty() ? "" : ", ") + n;
+                       return l;
+                     }())
+      ->default_str("none");
   app.footer("Parameters (key, default, meaning; set with --set key=value or in the profile tables):\n" +
              schema_->describe() +
              "\nExit codes: 0 success, 1 runtime failure, 2 invalid input, 3 failed checks with --strict.");
@@ -226,6 +235,7 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   if (seed) cfg.set("seed", *seed);
   for (const auto& s : sets) cfg.apply_assignment(s);
   cfg.validate();
+  const Theory theory(negative_control_from_string(control));
 
   if (app.count("--threads") > 0) {
     check_thread_count(threads, "--threads " + std::to_string(threads));
@@ -272,6 +282,8 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   prov.threads = used_threads;
   prov.started_at = io::iso8601_utc_now();
   io::write_provenance(file, prov);
+  // A results file computed under a negative control says so where every reader looks first.
+  file.set_attribute("/", "negative_control", to_string(theory.control()));
   file.set_attribute("/", "mpi_ranks", static_cast<std::int64_t>(ranks::size()));
   file.set_attribute("/", "mpi_library",
                      ranks::active() ? ranks::library_version() : std::string("(not under mpirun)"));
@@ -287,6 +299,7 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   ctx.seed_ = static_cast<std::uint64_t>(prov.seed);
   ctx.threads_ = used_threads;
   ctx.quiet_ = quiet;
+  ctx.theory_ = theory;
   ctx.show_progress_ = !quiet && ::isatty(STDERR_FILENO) == 1;
 
   body(ctx);  // an exception discards the temporary file (ResultsFile's destructor)
@@ -297,7 +310,8 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   file.commit();
   if (!quiet) {
     if (checks.size() > 0) {
-      *out_ << name_ << ": checks\n";
+      *out_ << name_ << ": checks"
+            << (theory.is_control() ? " (negative control " + to_string(theory.control()) + ")" : "") << "\n";
       checks.print(*out_);
     }
     char buf[64];

@@ -12,7 +12,7 @@
 //   }
 //
 // run() parses the command line (--config, --set key=value, --profile, --out, --seed, --threads,
-// --quiet, --dry-run, --strict, --help), resolves the configuration (schema defaults < profile table
+// --quiet, --dry-run, --strict, --control, --help), resolves the configuration (schema defaults < profile table
 // of the config file < --set), validates it, sets the OpenMP thread count, opens the results file
 // under a temporary name with the provenance attributes, runs the body, writes /summary/checks,
 // prints the checks table and renames the file into place.
@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "sgdsde/core/config.hpp"
+#include "sgdsde/harness/negative_control.hpp"
 #include "sgdsde/harness/progress.hpp"
 #include "sgdsde/io/checks.hpp"
 #include "sgdsde/io/results_file.hpp"
@@ -65,6 +66,8 @@ class RunContext {
   [[nodiscard]] std::uint64_t seed() const { return seed_; }
   [[nodiscard]] int threads() const { return threads_; }
   [[nodiscard]] bool quiet() const { return quiet_; }
+  /// What the predictions assume: the true theory, or a negative control (--control).
+  [[nodiscard]] const Theory& theory() const { return theory_; }
   /// A progress bar on stderr (drawn only on a terminal, without --quiet, after one second).
   [[nodiscard]] Progress progress(std::int64_t total, std::string label) const {
     return Progress(total, std::move(label), show_progress_);
@@ -81,6 +84,7 @@ class RunContext {
   std::string name_, profile_;
   std::uint64_t seed_ = 0;
   int threads_ = 1;
+  Theory theory_;
   bool quiet_ = false, show_progress_ = false;
 };
 
