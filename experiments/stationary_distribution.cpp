@@ -1,25 +1,34 @@
-// stationary_distribution (THEORY §2–3): stationary histograms of minibatch SGD and of its SDE
-// against the Fokker–Planck stationary density and Gibbs at the CORRECT temperature T = ησ²/(2B),
-// with every distance (TV, KL, Hellinger, W1, KS; sliced W1 in 2-D) next to its finite-sample floor,
-// and the finite-η (O(η)) model error computed, not neglected: the invariant law of the
-// Euler–Maruyama chain at dt = η (stats/theory/euler_maruyama_invariant.hpp), which SGD is up to
-// the non-Gaussianity of its minibatch noise. Cases (one histogram per particle: independent samples):
-//   double_well_additive  L = w⁴ − 2w², additive noise; SGD, SDE (EM and Leimkuhler–Matthews at
-//                         dt = η), FP, Gibbs, EM-chain law; plus the seed report's T = σ²/η (an SDE
-//                         run and its Gibbs law) shown NOT to match SGD;
-//   himmelblau_additive   2-D, T ≈ 10: SGD, SDE (EM, LM) vs the 2-D FP density;
-//   label_noise           flat/sharp wells of equal depth, label noise + additive floor: SGD and the
-//                         SME (EM at dt = η) vs the state-dependent FP density exp(−Φ)/D; Gibbs at
-//                         the mean temperature does NOT match (nor its flat-basin mass).
+// stationary_distribution (THEORY §2–3): SGD's law relaxing from one point to its stationary law, and
+// its SDE's, against the Fokker–Planck density p(θ, t) and Gibbs at the CORRECT temperature
+// T = ησ²/(2B). The O(η) gap between SGD and the continuous law is predicted, not bounded: SGD is
+// the Euler–Maruyama chain of its SDE at dt = η up to the non-Gaussianity of its noise, and that
+// chain's law after k steps is computed exactly (fokker_planck/relaxation_1d.hpp), so SGD's
+// histograms are compared with it with no model error and the measured SGD − FP / SGD − Gibbs
+// differences are tested two-sided against chain − FP / chain − Gibbs. Cases:
+//   double_well_additive  L = w⁴ − 2w², additive noise, all particles from w = −1; SGD; the SDE by EM
+//                         at dt = η/10 (transient) and Leimkuhler–Matthews (end); plus the seed
+//                         report's T = σ²/η (an SDE run and its Gibbs law) shown NOT to match SGD;
+//   himmelblau_additive   2-D, T ≈ 10, started from the FP law: illustrations only;
+//   label_noise           flat/sharp wells of equal depth, label noise + additive floor, all particles
+//                         from the sharp minimum; SGD and the SME (EM at dt = η/10) vs the state-
+//                         dependent FP law exp(−Φ)/D; Gibbs at the mean temperature does NOT match.
 // Schema and checks: docs/experiments/stationary_distribution.md.
 #include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sgdsde/ensemble/initial_states.hpp"
 #include "sgdsde/ensemble/runner.hpp"
+#include "sgdsde/ensemble/state_histogram.hpp"
 #include "sgdsde/fokker_planck/fokker_planck.hpp"
+#include "sgdsde/fokker_planck/relaxation_1d.hpp"
 #include "sgdsde/harness/experiment.hpp"
 #include "sgdsde/io/distribution_checks.hpp"
 #include "sgdsde/landscapes/landscapes.hpp"
@@ -62,6 +71,177 @@ MetricValues scaled(MetricValues m, double s) {
   return m;
 }
 
+/// A 1-D case started at one point x0 and followed to the end of the run: the runs with histograms at
+/// the snapshot steps and at the end, the exact references at those times (the EM chain at dt = η —
+/// SGD's Gaussian chain —, the EM chain at the small dt of the SDE run, and Fokker–Planck) and the
+/// transient checks. `split` divides the two basins; "lower mass" is the mass below it, taken from
+/// bins in the same way for histograms and references (a fraction of the bin holding the split).
+struct Relaxation1D {
+  std::string cs;
+  double lo = 0, hi = 0, x0 = 0, split = 0, eta = 0;
+  Index bins = 0, refine = 0, pad = 0;
+  long small = 1, steps = 0;
+  std::vector<long> snap_steps;
+
+  /// SGD's noise values when it takes finitely many (the N per-sample shifts at B = 1): its exact chain
+  /// is then the reference for SGD; empty: the Gaussian chain is.
+  Vec sgd_atoms;
+
+  std::vector<long> all_steps, small_steps;
+  std::vector<double> times;
+  Mat chain_cells, small_cells, fp_cells, sgd_cells;
+  Index refine_small = 0;  ///< cells per bin of the small-dt chain
+
+  [[nodiscard]] stats::Histogram1D empty() const { return stats::Histogram1D(lo, hi, bins); }
+  [[nodiscard]] double plo() const { return lo - static_cast<double>(pad) * (hi - lo) / static_cast<double>(bins); }
+  [[nodiscard]] std::size_t n_snap() const { return snap_steps.size(); }
+
+  /// lp: L'; Dm: the diffusion the predictions use; fpk: Fokker–Planck on [lo, hi] with bins·refine cells.
+  template <class LP, class Diff>
+  void references(const LP& lp, const Diff& Dm, const fp::FokkerPlanck<1>& fpk) {
+    require(std::is_sorted(snap_steps.begin(), snap_steps.end()) && !snap_steps.empty() &&
+                snap_steps.front() > 0 && snap_steps.back() < steps,
+            cs + ": snapshot times must increase, be > 0 and end before the run's time");
+    all_steps = snap_steps;
+    all_steps.push_back(steps);
+    small_steps.clear();
+    times.clear();
+    for (long k : snap_steps) small_steps.push_back(k * small);
+    for (long k : all_steps) times.push_back(static_cast<double>(k) * eta);
+    chain_cells = fp::chain_transient_cells(lp, Dm, eta, lo, hi, bins, refine, pad, x0, all_steps);
+    // The small-dt chain's kernel is narrower: refine its cells until they are ≤ half its width.
+    const double dt_s = eta / static_cast<double>(small), w = (hi - lo) / static_cast<double>(bins);
+    double s_min = std::numeric_limits<double>::infinity();
+    for (double x = plo(); x <= hi + (lo - plo()); x += w / static_cast<double>(refine))
+      s_min = std::min(s_min, std::sqrt(2.0 * Dm(x) * dt_s));
+    refine_small = refine * std::max<Index>(1, static_cast<Index>(std::ceil(2.0 * w / static_cast<double>(refine) / s_min)));
+    small_cells = fp::chain_transient_cells(lp, Dm, dt_s, lo, hi, bins, refine_small, pad, x0, small_steps);
+    fp_cells = fp::fp_transient_cells(fpk, x0, times, eta / 2.0).cwiseMax(0.0);
+    sgd_cells = sgd_atoms.size() == 0
+                    ? chain_cells
+                    : fp::discrete_chain_transient_cells(lp, sgd_atoms, eta, lo, hi, bins, refine, pad, x0, all_steps);
+  }
+  /// Whether SGD's reference is its exact (discrete-noise) chain rather than the Gaussian one.
+  [[nodiscard]] bool exact_sgd_chain() const { return sgd_atoms.size() > 0; }
+  /// Bin masses inside [lo, hi] of the chains (snapshot j; j = n_snap() is the end) and of FP.
+  [[nodiscard]] Vec chain_bins(std::size_t j) const { return padded_bins(chain_cells, j); }
+  [[nodiscard]] Vec sgd_bins(std::size_t j) const { return padded_bins(sgd_cells, j); }
+  [[nodiscard]] double sgd_lower(std::size_t j) const { return padded_lower(sgd_cells, j); }
+  [[nodiscard]] Vec small_bins(std::size_t j) const { return padded_bins(small_cells, j, refine_small); }
+  [[nodiscard]] Vec fp_bins(std::size_t j) const {
+    return fp::cells_to_bins(fp_cells.col(static_cast<Index>(j)), bins, refine);
+  }
+  [[nodiscard]] double chain_lower(std::size_t j) const { return padded_lower(chain_cells, j); }
+  [[nodiscard]] double small_lower(std::size_t j) const { return padded_lower(small_cells, j, refine_small); }
+  [[nodiscard]] double fp_lower(std::size_t j) const { return lower_of(fp_bins(j), 0.0, 0.0); }
+  /// The lower mass of bin masses on [lo, hi] (nothing outside).
+  [[nodiscard]] double lower_of_bins(const Vec& p) const { return lower_of(p, 0.0, 0.0); }
+  /// The lower mass of a histogram and its binomial standard error.
+  [[nodiscard]] std::pair<double, double> lower(const stats::Histogram1D& h) const {
+    const double n = static_cast<double>(h.total() - h.nan_count());
+    const double m = lower_of(h.counts_vec(), static_cast<double>(h.underflow()), static_cast<double>(h.overflow()));
+    return {m, std::sqrt(m * (1.0 - m) / n)};
+  }
+
+  /// Runs `model` from x0 with histograms at `at` (its own steps); x holds the final states.
+  template <class Model>
+  HistogramsAtSteps1D run(Model& model, const std::vector<long>& at, Index M, Ensemble& x, Index& diverged) const {
+    HistogramsAtSteps1D snaps(empty(), at);
+    x = Ensemble::Constant(1, M, x0);
+    RunOptions o;
+    o.n_steps = at.back();
+    diverged += run_ensemble(model, x, o, snaps).diverged;
+    return snaps;
+  }
+
+  /// At each snapshot: SGD vs its chain's law (TV, no model error), the SDE vs FP (TV, model error its
+  /// EM chain's distance to FP), and the lower mass of each against FP with the gap predicted two-sided.
+  void transient_checks(io::ResultsFile& f, io::Checks& checks, const HistogramsAtSteps1D& sgd,
+                        const HistogramsAtSteps1D& sde, const stats::ComparisonOptions& opt,
+                        const std::string& lower_name) const {
+    const auto geo = stats::BinGeometry::of(empty());
+    const std::string tg = "/theory/" + cs;
+    f.write(tg + "/snapshot_times", std::vector<double>(times.begin(), times.end() - 1));
+    for (std::size_t j = 0; j < n_snap(); ++j) {
+      char tl[40];
+      std::snprintf(tl, sizeof tl, " t = %g: ", times[j]);
+      const std::string at = cs + tl, sub = "/snapshots/" + std::to_string(j);
+      io::write_histogram(f, "/sgd/" + cs + sub + "/histogram", sgd.histogram(j), "sgd", cs);
+      io::write_histogram(f, "/sde/" + cs + "/em_small_dt" + sub + "/histogram", sde.histogram(j), "sde_em", cs);
+      io::write_probabilities(f, tg + sub + "/em_chain", chain_bins(j), geo, "em_chain", cs);
+      if (exact_sgd_chain()) io::write_probabilities(f, tg + sub + "/sgd_chain", sgd_bins(j), geo, "em_chain", cs);
+      io::write_probabilities(f, "/fokker_planck/" + cs + sub, fp_bins(j), geo, "fokker_planck", cs);
+      f.set_attribute(tg + sub + "/em_chain", "time", times[j]);
+      io::check_tv_matches(f, checks, "/sgd/" + cs + sub + "/vs_sgd_chain",
+                           at + (exact_sgd_chain() ? "SGD vs its exact chain" : "SGD vs EM-chain law"),
+                           sgd.histogram(j).counts_vec(), sgd_bins(j), geo, 0.0, sgd_note(), opt);
+      const double me = io::density_distances(small_bins(j), fp_bins(j), geo).at("tv");
+      io::check_tv_matches(f, checks, "/sde/" + cs + "/em_small_dt" + sub + "/vs_fokker_planck",
+                           at + "SDE (EM, dt = eta/" + std::to_string(small) + ") vs FP",
+                           sde.histogram(j).counts_vec(), fp_bins(j), geo, me,
+                           "d(EM chain at that dt, FP): its O(dt) bias, computed", opt);
+      const auto [m_sgd, se_sgd] = lower(sgd.histogram(j));
+      const double m_fp = fp_lower(j);
+      checks.add(at + lower_name + ", SGD - FP", m_sgd - m_fp, se_sgd, sgd_lower(j) - m_fp, 5.0 * se_sgd,
+                 std::string("the O(eta) gap between SGD and the continuous law, predicted by SGD's ") +
+                     (exact_sgd_chain() ? "exact chain" : "Gaussian chain (EM at dt = eta)") +
+                     " minus FP, two-sided; tolerance 5 se (binomial)");
+      const auto [m_sde, se_sde] = lower(sde.histogram(j));
+      checks.add(at + lower_name + ", SDE (small dt) - FP", m_sde - m_fp, se_sde, small_lower(j) - m_fp,
+                 5.0 * se_sde, "the SDE's O(dt) gap, predicted by its EM chain minus FP; tolerance 5 se");
+    }
+  }
+
+ private:
+  [[nodiscard]] std::string sgd_note() const {
+    return exact_sgd_chain() ? "0: SGD after k steps IS this chain after k steps (noise uniform over the N per-sample "
+                               "shifts; cells of the law by linear deposit)"
+                             : "0: SGD after k steps IS its Gaussian chain after k steps up to the "
+                               "non-Gaussianity of its noise";
+  }
+  [[nodiscard]] Vec padded_bins(const Mat& cells, std::size_t j, Index r = 0) const {
+    r = r > 0 ? r : refine;
+    return fp::cells_to_bins(cells.col(static_cast<Index>(j)), bins, r, pad * r);
+  }
+  [[nodiscard]] double padded_lower(const Mat& cells, std::size_t j, Index r = 0) const {
+    r = r > 0 ? r : refine;
+    const Vec c = cells.col(static_cast<Index>(j));
+    const Index n_in = bins * r, off = pad * r;
+    return lower_of(padded_bins(cells, j, r), c.head(off).sum(), c.tail(c.size() - off - n_in).sum());
+  }
+  /// (below + masses of the bins under split + the split bin's fraction) / everything.
+  [[nodiscard]] double lower_of(const Vec& in_range, double below, double above) const {
+    const double w = (hi - lo) / static_cast<double>(bins);
+    const auto ib = std::clamp<Index>(static_cast<Index>(std::floor((split - lo) / w)), 0, bins - 1);
+    const double frac = (split - lo) / w - static_cast<double>(ib);
+    const double l = below + in_range.head(ib).sum() + frac * in_range[ib];
+    return l / (below + in_range.sum() + above);
+  }
+};
+
+/// E[(|w| − c)²] and its standard error over the live particles (the width of wells at ±c).
+std::pair<double, double> spread_of(const Ensemble& x, double c) {
+  double s1 = 0.0, s2 = 0.0, n = 0.0;
+  for (Index p = 0; p < x.cols(); ++p)
+    if (std::isfinite(x(0, p))) {
+      const double w = (std::abs(x(0, p)) - c) * (std::abs(x(0, p)) - c);
+      s1 += w;
+      s2 += w * w;
+      n += 1.0;
+    }
+  const double m = s1 / n;
+  return {m, std::sqrt((s2 / n - m * m) / n)};
+}
+/// The same functional of cell masses on cells of width h from lo (midpoint rule, O(h²)).
+double spread_of(const Vec& cells, double lo, double h, double c) {
+  double s = 0.0;
+  for (Index i = 0; i < cells.size(); ++i) {
+    const double w = std::abs(lo + (static_cast<double>(i) + 0.5) * h) - c;
+    s += cells[i] * w * w;
+  }
+  return s / cells.sum();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -80,7 +260,12 @@ int main(int argc, char** argv) {
       .param("double_well.samples", 10000, "data set size N", at_least(10))
       .param("double_well.sigma", 7.0710678118654755, "additive noise sigma (Sigma_1 = sigma^2 exactly)",
              positive())
-      .param("double_well.time", 5.0, "run time t = k eta (from +-1)", positive())
+      .param("double_well.time", 300.0, "run time t = k eta from w = -1 (long enough for the wells to equilibrate)",
+             positive())
+      .param("double_well.snapshots", std::vector<double>{0.5, 2.0, 8.0},
+             "times of the transient comparisons (increasing, before the end)")
+      .param("double_well.small_dt_factor", 10, "the transient SDE runs by EM at dt = eta / this", at_least(1))
+      .param("double_well.lm_time", 10.0, "run time of the stationary SDE (LM, from +-1 alternately)", positive())
       .param("wrong_T.dt", 5e-5, "EM step of the SDE run at the seed's T = sigma^2/eta", positive())
       .param("wrong_T.steps", 2000, "its number of steps", at_least(10))
       .param("himmelblau.eta", 0.001, "learning rate", positive())
@@ -96,7 +281,10 @@ int main(int argc, char** argv) {
       .param("label_noise.samples", 10000, "data set size", at_least(10))
       .param("label_noise.sigma", 4.0, "label noise sigma", positive())
       .param("label_noise.floor_sigma", 3.0, "additive floor sigma", positive())
-      .param("label_noise.time", 5.0, "run time (from the EM-chain law)", positive());
+      .param("label_noise.time", 300.0, "run time from the sharp minimum", positive())
+      .param("label_noise.snapshots", std::vector<double>{0.5, 2.0, 8.0},
+             "times of the transient comparisons (increasing, before the end)")
+      .param("label_noise.small_dt_factor", 10, "the transient SME runs by EM at dt = eta / this", at_least(1));
 
   exp.batch_within_samples("double_well.batch", "double_well.samples");
   exp.batch_within_samples("himmelblau.batch", "himmelblau.samples");
@@ -115,8 +303,22 @@ int main(int argc, char** argv) {
     const std::uint64_t seed = ctx.seed();
     Index diverged = 0;
     f.set_attribute("/", "particles", static_cast<std::int64_t>(M));
+    // Wall time of each part on stdout (the profiles' budgets: quick <= 30 s, paper <= 15 min).
+    const auto t_start = std::chrono::steady_clock::now();
+    auto lap = [&](const std::string& what) {
+      char b[32];
+      std::snprintf(b, sizeof b, "%.1f s", std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count());
+      ctx.log("  [" + std::string(b) + "] " + what);
+    };
 
-    // ================= 1. double well, additive noise =========================================
+    // ================= 1. double well, additive noise: relaxation from one well ==============
+    // Every particle starts at the left minimum w = −1 and the run lasts long enough for the slow
+    // inter-well mode to relax (the left-well mass still out of balance at the end is written as
+    // an attribute). At the snapshot times and at the end SGD's histogram is compared with the exact
+    // law of its Gaussian chain after as many steps (no model error), and its gap to the continuous
+    // law is predicted (chain − FP, chain − Gibbs) and tested two-sided. The SDE beside SGD runs by
+    // EM at dt = η/small_dt_factor for the transient and by Leimkuhler–Matthews (invariant law exact
+    // to O(η²)) to the end.
     {
       const std::string cs = "double_well_additive";
       const DoubleWell dw;
@@ -125,97 +327,161 @@ int main(int argc, char** argv) {
                   N = c.get<std::int64_t>("double_well.samples");
       const auto problem = exact_isotropic_additive_noise(dw, N, sigma, seed + 11);
       const double sigma1 = problem.per_sample_covariance(Vec::Zero(1))(0, 0);
-      const double T = eta * sigma1 / (2.0 * B), T_wrong = sigma1 / eta;
-      const long steps = steps_for(c.get<double>("double_well.time"), eta);
-      const stats::Histogram1D empty(-2.0, 2.0, bins);
+      // T: SGD's temperature; Tm: what the continuous models and predictions use (T unless --control).
+      const double T = eta * sigma1 / (2.0 * B), Tm = ctx.theory().temperature(T), T_wrong = sigma1 / eta;
+      Relaxation1D rx;
+      rx.cs = cs;
+      rx.lo = -2.0, rx.hi = 2.0, rx.x0 = -1.0, rx.split = 0.0, rx.eta = eta;
+      rx.bins = bins, rx.refine = refine, rx.pad = pad;
+      rx.small = c.get<std::int64_t>("double_well.small_dt_factor");
+      rx.steps = steps_for(c.get<double>("double_well.time"), eta);
+      for (double t : c.get<std::vector<double>>("double_well.snapshots")) rx.snap_steps.push_back(steps_for(t, eta));
+      // At B = 1 SGD's noise is one of the N shifts ξ_i, uniformly: its exact chain is known. (Scaled
+      // as a temperature control scales the predictions.)
+      if (B == 1) rx.sgd_atoms = problem.noise().row(0).transpose() * std::sqrt(ctx.theory().temperature_factor());
+      const stats::Histogram1D empty = rx.empty();
       const auto geo = stats::BinGeometry::of(empty);
-      ctx.log(cs + ": T = eta sigma^2/(2B) = " + std::to_string(T) +
-              ", seed's sigma^2/eta = " + std::to_string(T_wrong));
+      ctx.log(cs + ": T = eta sigma^2/(2B) = " + std::to_string(T) + ", seed's sigma^2/eta = " +
+              std::to_string(T_wrong) + "; all from w = -1");
 
-      // references
+      // ---- references at Tm: Gibbs, FP (stationary, transient), the EM chains (transient, invariant)
       auto lp = [&](double w) { return dw.derivative1(w); };
       auto Lw = [&](double w) { return dw.value1(w); };
-      const Vec gibbs = theory::gibbs_bin_probabilities_1d(Lw, empty, T);
+      auto Dm = [Tm](double) { return Tm; };
+      const fp::Grid<1> grid(Box{Vec::Constant(1, rx.lo), Vec::Constant(1, rx.hi)}, bins * refine);
+      const fp::FokkerPlanck<1> fpk(grid, dw, fp::Diffusion::isotropic(Tm));
+      rx.references(lp, Dm, fpk);
+      lap(cs + ": transient references");
+      const std::size_t end = rx.n_snap();
+      const Vec gibbs = theory::gibbs_bin_probabilities_1d(Lw, empty, Tm);
       const Vec gibbs_wrong = theory::gibbs_bin_probabilities_1d(Lw, empty, T_wrong);
-      const Vec chain = theory::euler_maruyama_invariant_bin_probabilities_1d(
-          lp, [T](double) { return T; }, eta, -2.0, 2.0, bins, refine, pad);
-      const fp::Grid<1> grid(Box{Vec::Constant(1, -2.0), Vec::Constant(1, 2.0)}, bins * refine);
-      const fp::FokkerPlanck<1> fpk(grid, dw, fp::Diffusion::isotropic(T));
       const fp::Density<1> pst = fpk.stationary();
-      Vec fpb = Vec::Zero(bins);
-      for (Index k = 0; k < grid.size(); ++k) fpb[k / refine] += pst.values()[k] * grid.cell_volume();
+      const Vec fpb = fp::cells_to_bins(pst.values() * grid.cell_volume(), bins, refine);
+      const Vec chain_inv = theory::euler_maruyama_invariant_bin_probabilities_1d(lp, Dm, eta, rx.lo, rx.hi, bins,
+                                                                                  refine, pad);
+      const std::string tg = "/theory/" + cs;
       io::write_probabilities(f, "/fokker_planck/" + cs + "/stationary", fpb, geo, "fokker_planck", cs);
       f.write("/fokker_planck/" + cs + "/x", pst.axis_centres(0));
       f.write("/fokker_planck/" + cs + "/density", pst.values());
-      io::write_probabilities(f, "/theory/" + cs + "/gibbs", gibbs, geo, "gibbs", cs);
-      io::write_probabilities(f, "/theory/" + cs + "/em_chain", chain, geo, "em_chain", cs);
-      io::write_probabilities(f, "/theory/" + cs + "/gibbs_wrong_T", gibbs_wrong, geo, "gibbs_wrong_T", cs);
-      const std::string tg = "/theory/" + cs;
+      io::write_probabilities(f, tg + "/gibbs", gibbs, geo, "gibbs", cs);
+      io::write_probabilities(f, tg + "/em_chain", rx.chain_bins(end), geo, "em_chain", cs);
+      io::write_probabilities(f, tg + "/sgd_chain", rx.sgd_bins(end), geo, "em_chain", cs);
+      io::write_probabilities(f, tg + "/em_chain_invariant", chain_inv, geo, "em_chain", cs);
+      io::write_probabilities(f, tg + "/gibbs_wrong_T", gibbs_wrong, geo, "gibbs_wrong_T", cs);
       f.set_attribute(tg, "T", T);
+      f.set_attribute(tg, "T_predictions", Tm);
       f.set_attribute(tg, "T_wrong", T_wrong);
       f.set_attribute(tg, "eta", eta);
+      f.set_attribute(tg, "dt_small", eta / static_cast<double>(rx.small));
       f.set_attribute(tg, "B", static_cast<std::int64_t>(B));
       f.set_attribute(tg, "N", static_cast<std::int64_t>(N));
       f.set_attribute(tg, "sigma1", sigma1);
-      f.set_attribute(tg, "time", static_cast<double>(steps) * eta);
-      // Model error of the finite-η chains against the continuous law (triangle inequality).
-      const MetricValues me_chain = io::density_distances(chain, gibbs, geo);
+      f.set_attribute(tg, "start", rx.x0);
+      f.set_attribute(tg, "time", rx.times.back());
+      // How far from balance the continuous law still is at the end.
+      f.set_attribute(tg, "fp_left_mass_end_minus_half", rx.fp_lower(end) - 0.5);
+      // The O(η) bias of the chain's invariant law against Gibbs (the LM checks' model error).
+      const MetricValues me_chain = io::density_distances(chain_inv, gibbs, geo);
       for (const auto& [k, v] : me_chain) f.set_attribute(tg, "model_error_" + k, v);
-      // Leimkuhler–Matthews: exact for harmonic wells, O(η²) otherwise; we take the square of the
-      // EM error's relative size as its model error (d(chain, Gibbs) · (η L''(1)/2)).
-      const double lm_factor = eta * dw.second1(1.0) / 2.0;
 
-      // runs
+      // ---- runs: SGD with its own parameters; the SDEs at Tm
+      Ensemble x_sgd, x_sde, x_lm;
       SgdEnsemble sgd(problem, Sgd{}, ConstantLr{eta}, B, Sampling::with_replacement, seed + 1);
-      const Ensemble xs = run(sgd, at_minima(M), steps, diverged);
-      const Vec h_sgd = histogram_1d(xs, empty, f, "/sgd/" + cs + "/histogram", "sgd", cs);
-      EnsembleLangevin em(dw, T, eta, CounterRng(seed + 2), LangevinScheme::euler_maruyama);
-      const Vec h_em = histogram_1d(run(em, at_minima(M), steps, diverged), empty, f,
-                                    "/sde/" + cs + "/em/histogram", "sde_em", cs);
-      EnsembleLangevin lm(dw, T, eta, CounterRng(seed + 3), LangevinScheme::leimkuhler_matthews);
-      const Vec h_lm = histogram_1d(run(lm, at_minima(M), steps, diverged), empty, f,
-                                    "/sde/" + cs + "/lm/histogram", "sde_lm", cs);
+      const auto sgd_h = rx.run(sgd, rx.all_steps, M, x_sgd, diverged);
+      EnsembleLangevin em_s(dw, Tm, eta / static_cast<double>(rx.small), CounterRng(seed + 2),
+                            LangevinScheme::euler_maruyama);
+      const auto sde_h = rx.run(em_s, rx.small_steps, M, x_sde, diverged);
+      // LM stands for the continuous stationary law: started at ±1 alternately (the symmetric SDE's
+      // exact well balance), it only has to form the wells' shape, a few in-well relaxation times.
+      EnsembleLangevin lm(dw, Tm, eta, CounterRng(seed + 3), LangevinScheme::leimkuhler_matthews);
+      HistogramsAtSteps1D lm_h(empty, {steps_for(c.get<double>("double_well.lm_time"), eta)});
+      x_lm = at_minima(M);
+      {
+        RunOptions o;
+        o.n_steps = lm_h.steps().back();
+        diverged += run_ensemble(lm, x_lm, o, lm_h).diverged;
+      }
+      lap(cs + ": runs");
       const double dt_w = c.get<double>("wrong_T.dt");
       EnsembleLangevin wrong(dw, T_wrong, dt_w, CounterRng(seed + 4), LangevinScheme::euler_maruyama);
       const Vec h_wrong =
           histogram_1d(run(wrong, at_minima(M), c.get<std::int64_t>("wrong_T.steps"), diverged), empty, f,
                        "/sde/" + cs + "/wrong_T/histogram", "sde_wrong_T", cs);
       f.set_attribute("/sde/" + cs + "/wrong_T", "dt", dt_w);
+      const Vec h_sgd = sgd_h.histogram(end).counts_vec(), h_lm = lm_h.histogram(0).counts_vec();
+      io::write_histogram(f, "/sgd/" + cs + "/histogram", sgd_h.histogram(end), "sgd", cs);
+      io::write_histogram(f, "/sde/" + cs + "/lm/histogram", lm_h.histogram(0), "sde_lm", cs);
 
-      // checks
-      const std::string chain_note =
-          "0: SGD at dt = eta IS this chain up to the non-Gaussianity of its noise";
-      io::check_histogram_matches(f, checks, "/sgd/" + cs + "/vs_em_chain", cs + ": SGD vs EM-chain law",
-                                  h_sgd, chain, geo, {}, chain_note, opt);
-      io::check_histogram_matches(f, checks, "/sde/" + cs + "/em/vs_em_chain",
-                                  cs + ": SDE-EM vs EM-chain law", h_em, chain, geo, {}, "0: the same chain",
+      // ---- checks: the approach, then the end
+      rx.transient_checks(f, checks, sgd_h, sde_h, opt, "left-well mass");
+      const std::string sgd_ref = rx.exact_sgd_chain() ? "its exact chain" : "EM-chain law";
+      io::check_histogram_matches(f, checks, "/sgd/" + cs + "/vs_sgd_chain", cs + ": SGD vs " + sgd_ref, h_sgd,
+                                  rx.sgd_bins(end), geo, {}, "0: SGD after k steps IS this chain after k steps",
                                   opt);
-      const std::string me_note =
-          "d(EM-chain law at dt = eta, Gibbs): the O(eta) invariant-measure bias, computed";
-      io::check_histogram_matches(f, checks, "/sgd/" + cs + "/vs_gibbs", cs + ": SGD vs Gibbs(T)", h_sgd,
-                                  gibbs, geo, me_chain, me_note, opt);
-      io::check_histogram_matches(f, checks, "/sgd/" + cs + "/vs_fokker_planck", cs + ": SGD vs FP", h_sgd,
-                                  fpb, geo, me_chain, me_note, opt);
+      {
+        const auto [m, se] = rx.lower(sgd_h.histogram(end));
+        checks.add(cs + ": left-well mass at the end, SGD vs " + sgd_ref, m, se, rx.sgd_lower(end), 5.0 * se,
+                   "started all in the left well, the inter-well mode relaxes as SGD's chain predicts; 5 se");
+        if (rx.exact_sgd_chain()) {
+          // SGD is not its Gaussian chain: the finite set of shifts is skewed, and the balance of two
+          // wells (set by rare large excursions) feels it. Predicted by the exact chain, two-sided.
+          const double gap = rx.sgd_lower(end) - rx.chain_lower(end);
+          f.set_attribute(tg, "left_mass_non_gaussian_shift", gap);
+          checks.add(cs + ": left-well mass, SGD - Gaussian chain (non-Gaussian noise)", m - rx.chain_lower(end), se,
+                     gap, 5.0 * se,
+                     "the non-Gaussian correction: SGD's exact chain minus its Gaussian (EM) chain, predicted and "
+                     "tested two-sided; 5 se");
+          if (std::abs(gap) >= 10.0 * se)
+            checks.add_lower(cs + ": the non-Gaussian correction is resolved (in se)",
+                             std::abs(m - rx.chain_lower(end)) / se, 0.0, 5.0,
+                             "|SGD - Gaussian chain| in the left-well mass >= 5 se (checked where the prediction is "
+                             ">= 10 se)");
+        }
+      }
+      // The O(η) gap to Gibbs in the wells' width E[(|w| − 1)²], predicted by the chain, two-sided.
+      const double hc = (rx.hi - rx.lo) / static_cast<double>(bins * refine);
+      const stats::Histogram1D fine(rx.plo(), -rx.plo(), (bins + 2 * pad) * refine);
+      const auto [s_sgd, se] = spread_of(x_sgd, 1.0);
+      const double s_chain = spread_of(rx.sgd_cells.col(static_cast<Index>(end)), rx.plo(), hc, 1.0),
+                   s_gibbs = spread_of(theory::gibbs_bin_probabilities_1d(Lw, fine, Tm), rx.plo(), hc, 1.0);
+      f.set_attribute("/sgd/" + cs, "spread", s_sgd);
+      f.set_attribute("/sgd/" + cs, "spread_se", se);
+      f.set_attribute(tg, "spread_em_chain", s_chain);
+      f.set_attribute(tg, "spread_gibbs", s_gibbs);
+      checks.add(cs + ": E[(|w|-1)^2], SGD - Gibbs", s_sgd - s_gibbs, se, s_chain - s_gibbs, 5.0 * se,
+                 "the O(eta) gap between SGD and Gibbs(T), predicted by SGD's chain (" + sgd_ref +
+                     ") minus Gibbs and tested two-sided; tolerance 5 se");
+      if (std::abs(s_chain - s_gibbs) >= 10.0 * se)
+        checks.add_lower(cs + ": the O(eta) gap to Gibbs is resolved (in se)", std::abs(s_sgd - s_gibbs) / se,
+                         0.0, 5.0,
+                         "|SGD - Gibbs| in E[(|w|-1)^2] >= 5 se: the data see the finite-eta bias (checked where "
+                         "the prediction is >= 10 se)");
+      // The SDE at the end: Leimkuhler–Matthews at dt = η samples Gibbs to O(η²).
+      const double lm_factor = eta * dw.second1(1.0) / 2.0;
+      const auto [s_lm, se_lm] = spread_of(x_lm, 1.0);
+      f.set_attribute("/sde/" + cs + "/lm", "spread", s_lm);
+      f.set_attribute("/sde/" + cs + "/lm", "spread_se", se_lm);
+      checks.add(cs + ": E[(|w|-1)^2], SDE (LM) vs Gibbs", s_lm, se_lm, s_gibbs,
+                 5.0 * se_lm + std::abs(s_chain - s_gibbs) * lm_factor,
+                 "Leimkuhler-Matthews at dt = eta: tolerance 5 se + |EM chain - Gibbs| x eta L''(1)/2 (its O(eta^2) "
+                 "bias, bounded)");
       io::check_histogram_matches(
-          f, checks, "/sde/" + cs + "/lm/vs_gibbs", cs + ": SDE-LM vs Gibbs(T)", h_lm, gibbs, geo,
+          f, checks, "/sde/" + cs + "/lm/vs_gibbs", cs + ": SDE (LM) vs Gibbs(T)", h_lm, gibbs, geo,
           scaled(me_chain, lm_factor),
-          "O(eta^2): d(EM-chain, Gibbs) x eta L''(1)/2 = " + std::to_string(lm_factor), opt);
-      io::check_two_histograms(f, checks, "/sgd/" + cs + "/vs_sde_em", cs + ": SGD vs SDE-EM", h_sgd, h_em,
-                               geo, true, "SGD is EM at dt = eta with T = eta sigma^2/(2B)", opt);
-      io::check_histogram_differs(f, checks, "/sgd/" + cs + "/vs_gibbs_wrong_T",
-                                  cs + ": SGD vs Gibbs(sigma^2/eta)", h_sgd, gibbs_wrong, geo, "tv",
-                                  "the seed report's temperature sigma^2/eta is wrong", opt);
-      io::check_two_histograms(f, checks, "/sgd/" + cs + "/vs_sde_wrong_T",
-                               cs + ": SGD vs SDE at sigma^2/eta", h_sgd, h_wrong, geo, false,
-                               "the seed report's temperature sigma^2/eta is wrong", opt);
+          "O(eta^2): d(EM-chain law, Gibbs) x eta L''(1)/2 = " + std::to_string(lm_factor), opt);
+      io::check_histogram_differs(f, checks, "/sgd/" + cs + "/vs_gibbs_wrong_T", cs + ": SGD vs Gibbs(sigma^2/eta)",
+                                  h_sgd, gibbs_wrong, geo, "tv", "the seed report's temperature sigma^2/eta is wrong",
+                                  opt);
+      io::check_two_histograms(f, checks, "/sgd/" + cs + "/vs_sde_wrong_T", cs + ": SGD vs SDE at sigma^2/eta", h_sgd,
+                               h_wrong, geo, false, "the seed report's temperature sigma^2/eta is wrong", opt);
       const MetricValues d_fp_gibbs = io::density_distances(fpb, gibbs, geo);
       const auto floor = stats::compare_histogram(h_sgd, gibbs, geo, opt);
-      checks.add_upper(
-          cs + ": FP stationary vs Gibbs tv", d_fp_gibbs.at("tv"), 0.0, floor[0].floor_sd,
-          "Scharfetter-Gummel keeps Gibbs stationary: the reference discretisation error is below one "
-          "floor sd of the sampling floor");
+      checks.add_identity(cs + ": FP stationary vs Gibbs tv", d_fp_gibbs.at("tv"), 0.0, floor[0].floor_sd,
+                          "Scharfetter-Gummel keeps Gibbs stationary: the reference discretisation error is below "
+                          "one floor sd of the sampling floor");
     }
 
+    lap("double well done");
     // ================= 2. Himmelblau, additive noise (2-D) ====================================
     {
       const std::string cs = "himmelblau_additive";
@@ -225,7 +491,7 @@ int main(int argc, char** argv) {
       const Index nb = c.get<std::int64_t>("himmelblau.bins"), rf = c.get<std::int64_t>("himmelblau.refine");
       const auto problem = exact_isotropic_additive_noise(hb, N, sigma, seed + 21);
       const double sigma1 = problem.per_sample_covariance(Vec::Zero(2))(0, 0);
-      const double T = eta * sigma1 / (2.0 * B);
+      const double T = ctx.theory().temperature(eta * sigma1 / (2.0 * B));  // as the predictions use it
       const long steps = steps_for(c.get<double>("himmelblau.time"), eta);
       const stats::Histogram2D empty(-5.0, 5.0, nb, -5.0, 5.0, nb);
       const auto geo = stats::BinGeometry::of(empty);
@@ -290,9 +556,15 @@ int main(int argc, char** argv) {
                                   "O(eta^2): the EM bound x eta h_max/2", opt);
       io::check_two_histograms(f, checks, "/sgd/" + cs + "/vs_sde_em", cs + ": SGD vs SDE-EM", h_sgd, h_em,
                                geo, true, "SGD is EM at dt = eta", opt);
+      // Every run starts from the FP law and the hops between the four wells take far longer than the
+      // run: the agreement is partly inherited from the start, so these rows illustrate, not claim.
+      checks.set_role_of_prefix(cs + ":", io::CheckRole::illustration);
     }
 
+    lap("Himmelblau done");
     // ================= 3. label noise on flat/sharp wells (state-dependent D) =================
+    // All particles start at the sharp minimum and relax towards exp(−Φ)/D, which prefers the flat
+    // well: the flat-basin mass grows from 0, as the chain and Fokker–Planck predict at each time.
     {
       const std::string cs = "label_noise";
       const FlatSharpWells fs(c.get<double>("label_noise.curvature_ratio"));
@@ -307,96 +579,90 @@ int main(int argc, char** argv) {
         require(std::abs(D.sigma1(w) - problem.per_sample_covariance(Vec::Constant(1, w))(0, 0)) <=
                     1e-9 * D.sigma1(w),
                 "label noise: closed-form Sigma_1 disagrees with the model");
+      // What the predictions use: D unless a control scales it.
+      const double tf = ctx.theory().temperature_factor();
+      auto Dm = [&D, tf](double w) { return tf * D(w); };
       auto lp = [&fs](double w) { return fs.derivative1(w); };
-      const double lo = fs.box().lo[0], hi = fs.box().hi[0];
-      const stats::Histogram1D empty(lo, hi, bins);
+      Relaxation1D rx;
+      rx.cs = cs;
+      rx.lo = fs.box().lo[0], rx.hi = fs.box().hi[0], rx.x0 = FlatSharpWells::sharp_minimum();
+      rx.split = fs.barrier_location(), rx.eta = eta;
+      rx.bins = bins, rx.refine = refine, rx.pad = pad;
+      rx.small = c.get<std::int64_t>("label_noise.small_dt_factor");
+      rx.steps = steps_for(c.get<double>("label_noise.time"), eta);
+      for (double t : c.get<std::vector<double>>("label_noise.snapshots")) rx.snap_steps.push_back(steps_for(t, eta));
+      const stats::Histogram1D empty = rx.empty();
       const auto geo = stats::BinGeometry::of(empty);
-      const long steps = steps_for(c.get<double>("label_noise.time"), eta);
-
-      const Vec exact = theory::stationary_bin_probabilities_1d(lp, D, lo, hi, bins);
-      const Vec chain =
-          theory::euler_maruyama_invariant_bin_probabilities_1d(lp, D, eta, lo, hi, bins, refine, pad);
       const fp::Grid<1> grid(fs.box(), bins * refine);
-      const fp::FokkerPlanck<1> fpk(
-          grid, fs, fp::Diffusion::diagonal([&D](const Vec& x) { return Vec::Constant(1, D(x[0])); }));
+      const fp::FokkerPlanck<1> fpk(grid, fs,
+                                    fp::Diffusion::diagonal([&Dm](const Vec& x) { return Vec::Constant(1, Dm(x[0])); }));
+      rx.references(lp, Dm, fpk);
+      lap(cs + ": transient references");
+      const std::size_t end = rx.n_snap();
+
+      const Vec exact = theory::stationary_bin_probabilities_1d(lp, Dm, rx.lo, rx.hi, bins);
+      const Vec chain_inv =
+          theory::euler_maruyama_invariant_bin_probabilities_1d(lp, Dm, eta, rx.lo, rx.hi, bins, refine, pad);
       const fp::Density<1> pst = fpk.stationary();
-      Vec fpb = Vec::Zero(bins);
-      for (Index k = 0; k < grid.size(); ++k) fpb[k / refine] += pst.values()[k] * grid.cell_volume();
+      const Vec fpb = fp::cells_to_bins(pst.values() * grid.cell_volume(), bins, refine);
       // Isotropic comparison: Gibbs at the mean diffusion under the FP law, T_iso = E_p[D].
       double T_iso = 0.0;
-      for (Index k = 0; k < grid.size(); ++k)
-        T_iso += pst.values()[k] * grid.cell_volume() * D(grid.centre(0, k));
-      const Vec gibbs =
-          theory::gibbs_bin_probabilities_1d([&fs](double w) { return fs.value1(w); }, empty, T_iso);
+      for (Index k = 0; k < grid.size(); ++k) T_iso += pst.values()[k] * grid.cell_volume() * Dm(grid.centre(0, k));
+      const Vec gibbs = theory::gibbs_bin_probabilities_1d([&fs](double w) { return fs.value1(w); }, empty, T_iso);
+      const std::string tg = "/theory/" + cs;
       io::write_probabilities(f, "/fokker_planck/" + cs + "/stationary", fpb, geo, "fokker_planck", cs);
       f.write("/fokker_planck/" + cs + "/x", pst.axis_centres(0));
       f.write("/fokker_planck/" + cs + "/density", pst.values());
-      io::write_probabilities(f, "/theory/" + cs + "/exact", exact, geo, "stationary_exact", cs);
-      io::write_probabilities(f, "/theory/" + cs + "/em_chain", chain, geo, "em_chain", cs);
-      io::write_probabilities(f, "/theory/" + cs + "/gibbs_T_iso", gibbs, geo, "gibbs", cs);
+      io::write_probabilities(f, tg + "/exact", exact, geo, "stationary_exact", cs);
+      io::write_probabilities(f, tg + "/em_chain", rx.chain_bins(end), geo, "em_chain", cs);
+      io::write_probabilities(f, tg + "/em_chain_invariant", chain_inv, geo, "em_chain", cs);
+      io::write_probabilities(f, tg + "/gibbs_T_iso", gibbs, geo, "gibbs", cs);
       Vec dgrid(grid.size());
-      for (Index k = 0; k < grid.size(); ++k) dgrid[k] = D(grid.centre(0, k));
-      f.write("/theory/" + cs + "/D", dgrid);
-      const std::string tg = "/theory/" + cs;
-      const MetricValues me = io::density_distances(chain, exact, geo);
-      for (const auto& [k, v] : me) f.set_attribute(tg, "model_error_" + k, v);
+      for (Index k = 0; k < grid.size(); ++k) dgrid[k] = Dm(grid.centre(0, k));
+      f.write(tg + "/D", dgrid);
       f.set_attribute(tg, "T_iso", T_iso);
       f.set_attribute(tg, "eta", eta);
+      f.set_attribute(tg, "dt_small", eta / static_cast<double>(rx.small));
       f.set_attribute(tg, "B", static_cast<std::int64_t>(B));
-      f.set_attribute(tg, "barrier", fs.barrier_location());
+      f.set_attribute(tg, "barrier", rx.split);
       f.set_attribute(tg, "curvature_ratio", fs.curvature_ratio());
+      f.set_attribute(tg, "start", rx.x0);
+      f.set_attribute(tg, "time", rx.times.back());
+      const double m_fp = pst.basin_masses()[0];
+      f.set_attribute(tg, "fp_flat_mass_end_minus_stationary", rx.fp_lower(end) - m_fp);
 
-      auto start = [&] {
-        Ensemble x(1, M);
-        sample_from_bins(x, chain, geo, CounterRng(seed + 39));
-        return x;
-      };
+      Ensemble x_sgd, x_sde;
       SgdEnsemble sgd(problem, Sgd{}, ConstantLr{eta}, B, Sampling::with_replacement, seed + 32);
-      const Ensemble xs = run(sgd, start(), steps, diverged);
-      const Vec h_sgd = histogram_1d(xs, empty, f, "/sgd/" + cs + "/histogram", "sgd", cs);
-      EnsembleDiffusion1D sme(LandscapeDerivative1D<FlatSharpWells>{fs}, D, eta, CounterRng(seed + 33));
-      const Vec h_sme = histogram_1d(run(sme, start(), steps, diverged), empty, f,
-                                     "/sde/" + cs + "/em/histogram", "sde_em", cs);
+      const auto sgd_h = rx.run(sgd, rx.all_steps, M, x_sgd, diverged);
+      EnsembleDiffusion1D sme(LandscapeDerivative1D<FlatSharpWells>{fs}, Dm, eta / static_cast<double>(rx.small),
+                              CounterRng(seed + 33));
+      const auto sde_h = rx.run(sme, rx.small_steps, M, x_sde, diverged);
+      lap(cs + ": runs");
+      const Vec h_sgd = sgd_h.histogram(end).counts_vec();
+      io::write_histogram(f, "/sgd/" + cs + "/histogram", sgd_h.histogram(end), "sgd", cs);
 
-      io::check_histogram_matches(f, checks, "/sgd/" + cs + "/vs_em_chain", cs + ": SGD vs EM-chain law",
-                                  h_sgd, chain, geo, {}, "0: SGD is the EM chain of the SME at dt = eta",
+      rx.transient_checks(f, checks, sgd_h, sde_h, opt, "flat-basin mass");
+      io::check_histogram_matches(f, checks, "/sgd/" + cs + "/vs_em_chain", cs + ": SGD vs EM-chain law", h_sgd,
+                                  rx.chain_bins(end), geo, {},
+                                  "0: SGD after k steps IS the EM chain of the SME up to the non-Gaussianity of "
+                                  "its noise",
                                   opt);
-      io::check_histogram_matches(f, checks, "/sde/" + cs + "/em/vs_em_chain",
-                                  cs + ": SME-EM vs EM-chain law", h_sme, chain, geo, {}, "0: the same chain",
-                                  opt);
-      const std::string note = "d(EM-chain law, exp(-Phi)/D): the O(eta) invariant-measure bias, computed";
-      io::check_histogram_matches(f, checks, "/sgd/" + cs + "/vs_exact", cs + ": SGD vs exp(-Phi)/D", h_sgd,
-                                  exact, geo, me, note, opt);
-      io::check_histogram_matches(f, checks, "/sgd/" + cs + "/vs_fokker_planck", cs + ": SGD vs FP", h_sgd,
-                                  fpb, geo, me, note, opt);
       io::check_histogram_differs(
           f, checks, "/sgd/" + cs + "/vs_gibbs", cs + ": SGD vs Gibbs(T_iso)", h_sgd, gibbs, geo, "tv",
           "state-dependent noise is not a temperature: no isotropic Gibbs law matches", opt);
-      // Flat-basin mass: SGD vs FP, tolerance 5 se + |chain − FP| (the O(η) model error).
-      const double barrier = fs.barrier_location();
-      const Index ib = empty.bin_of(barrier);
-      const double frac = (barrier - empty.edges()[ib]) / empty.width();
-      auto flat_mass = [&](const Vec& p) { return (p.head(ib).sum() + frac * p[ib]) / p.sum(); };
-      Index nflat = 0, nall = 0;
-      for (Index p = 0; p < xs.cols(); ++p)
-        if (std::isfinite(xs(0, p))) {
-          ++nall;
-          nflat += xs(0, p) < barrier;
-        }
-      const double m_sgd = static_cast<double>(nflat) / static_cast<double>(nall);
-      const double se = std::sqrt(m_sgd * (1.0 - m_sgd) / static_cast<double>(nall));
-      const double m_fp = pst.basin_masses()[0], m_chain = flat_mass(chain), m_gibbs = flat_mass(gibbs);
+      // Flat-basin mass at the end: its gap to the stationary exp(−Φ)/D predicted by the chain, two-sided.
+      const auto [m_sgd, se] = rx.lower(sgd_h.histogram(end));
+      const double m_chain = rx.chain_lower(end), m_gibbs = rx.lower_of_bins(gibbs);
       f.set_attribute(tg, "flat_mass_fp", m_fp);
       f.set_attribute(tg, "flat_mass_em_chain", m_chain);
       f.set_attribute(tg, "flat_mass_gibbs", m_gibbs);
       f.set_attribute("/sgd/" + cs, "flat_mass", m_sgd);
       f.set_attribute("/sgd/" + cs, "flat_mass_se", se);
-      checks.add(cs + ": flat-basin mass SGD vs FP", m_sgd, se, m_fp, 5.0 * se + std::abs(m_chain - m_fp),
-                 "SGD's mass in the flat basin matches the state-dependent FP law: tolerance 5 se (binomial, "
-                 "one sample "
-                 "per particle) + |EM-chain - FP| (O(eta) model error, computed)");
+      checks.add(cs + ": flat-basin mass at the end, SGD - exp(-Phi)/D", m_sgd - m_fp, se, m_chain - m_fp, 5.0 * se,
+                 "from the sharp minimum, SGD's flat-basin mass approaches the state-dependent stationary law; "
+                 "its remaining gap (relaxation and O(eta) bias) is predicted by the EM chain; 5 se (binomial)");
       checks.add_lower(
-          cs + ": flat-basin mass SGD - Gibbs(T_iso)", std::abs(m_sgd - m_gibbs), se, 5.0 * se,
+          cs + ": flat-basin mass SGD - Gibbs(T_iso) (in se)", std::abs(m_sgd - m_gibbs) / se, 0.0, 5.0,
           "isotropic Gibbs at the mean temperature misses the flat-basin preference: |difference| >= 5 se");
     }
     checks.add(std::string("no particle diverged"), static_cast<double>(diverged), 0.0, 0.0, 0.0,

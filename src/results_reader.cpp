@@ -296,9 +296,13 @@ std::vector<CheckRow> ResultsReader::read_checks(std::string_view group) const {
   if (measured.size() != n || se.size() != n || predicted.size() != n || tolerance.size() != n ||
       passed.size() != n)
     throw std::runtime_error(where(path_, g) + ": columns of different lengths");
-  std::vector<std::string> desc, kind;
+  std::vector<std::string> desc, kind, role;
+  std::vector<double> resolution;
   if (is_dataset(g + "/description")) desc = read_strings(g + "/description");
   if (is_dataset(g + "/kind")) kind = read_strings(g + "/kind");
+  // Files written before roles existed have neither column: every row is then a claim.
+  if (is_dataset(g + "/role")) role = read_strings(g + "/role");
+  if (is_dataset(g + "/resolution")) resolution = read_doubles(g + "/resolution");
   for (std::size_t i = 0; i < n; ++i) {
     CheckRow r;
     r.name = names[i];
@@ -312,6 +316,10 @@ std::vector<CheckRow> ResultsReader::read_checks(std::string_view group) const {
       for (auto k : {CheckKind::two_sided, CheckKind::upper, CheckKind::lower, CheckKind::boolean})
         if (kind[i] == to_string(k)) r.kind = k;
     }
+    if (i < role.size())
+      for (auto k : {CheckRole::claim, CheckRole::identity, CheckRole::illustration})
+        if (role[i] == to_string(k)) r.role = k;
+    r.resolution = i < resolution.size() ? resolution[i] : resolution_of(r);
     rows.push_back(std::move(r));
   }
   return rows;

@@ -25,8 +25,7 @@ Tw = S.need_attr(f, "/theory/" + cs, "T_wrong")
 eta = S.need_attr(f, "/theory/" + cs, "eta")
 B = S.need_attr(f, "/theory/" + cs, "B")
 fig, (ax, bx) = S.figure(ncols=2, width="page", aspect=0.85)
-for g, model in (("/sgd/%s/histogram" % cs, "sgd"), ("/sde/%s/em/histogram" % cs, "sde_em"),
-                 ("/sde/%s/lm/histogram" % cs, "sde_lm")):
+for g, model in (("/sgd/%s/histogram" % cs, "sgd"), ("/sde/%s/lm/histogram" % cs, "sde_lm")):
     S.hist_density(ax, S.read(f, g + "/edges_x"), S.read(f, g + "/counts"), model)
 S.line(ax, S.read(f, "/fokker_planck/%s/x" % cs), S.read(f, "/fokker_planck/%s/density" % cs), "fp",
        label=f"Fokker–Planck, $T={T:.3g}$")
@@ -43,9 +42,8 @@ ax.legend(fontsize="x-small", loc="upper right", ncol=2, frameon=False)
 S.panel_label(ax, "(a)")
 
 cs = "label_noise"
-for g, model in (("/sgd/%s/histogram" % cs, "sgd"), ("/sde/%s/em/histogram" % cs, "sde_em")):
-    S.hist_density(bx, S.read(f, g + "/edges_x"), S.read(f, g + "/counts"), model,
-                   label=None if model == "sgd" else "SME (Euler–Maruyama)")
+for g, model in (("/sgd/%s/histogram" % cs, "sgd"),):
+    S.hist_density(bx, S.read(f, g + "/edges_x"), S.read(f, g + "/counts"), model)
 S.line(bx, S.read(f, "/fokker_planck/%s/x" % cs), S.read(f, "/fokker_planck/%s/density" % cs), "fp",
        label=r"FP, $D=\eta\Sigma_B(\theta)/2$")
 Ti = S.need_attr(f, "/theory/" + cs, "T_iso")
@@ -59,6 +57,60 @@ bx.set_ylim(0, 1.9)
 bx.legend(fontsize="x-small", loc="upper right", frameon=False)
 S.panel_label(bx, "(b)")
 S.save(fig, "stationary_distribution_double_well")
+
+# ---- the relaxation from one point: lower-basin mass vs time, SGD and SDE against the chain and FP ----
+fig, axs = S.figure(ncols=2, width="page", aspect=0.8)
+for a, cs, what in ((axs[0], "double_well_additive", "left-well mass"), (axs[1], "label_noise", "flat-basin mass")):
+    tg = "/theory/" + cs
+    times = list(np.asarray(S.read(f, tg + "/snapshot_times"), float))
+    split = 0.0 if cs == "double_well_additive" else S.need_attr(f, tg, "barrier")
+
+    def lower(edges, mass, below=0.0, above=0.0):
+        e = np.asarray(edges, float)
+        m = np.asarray(mass, float)
+        ib = min(max(int(np.floor((split - e[0]) / (e[1] - e[0]))), 0), len(m) - 1)
+        frac = (split - e[ib]) / (e[1] - e[0])
+        return (below + m[:ib].sum() + frac * m[ib]) / (below + m.sum() + above)
+
+    def hist_lower(g):
+        c = np.asarray(S.read(f, g + "/counts"), float)  # in range (out of range: negligible here)
+        m = lower(S.read(f, g + "/edges_x"), c)
+        return m, np.sqrt(m * (1 - m) / c.sum())
+
+    sgd = [hist_lower("/sgd/%s/snapshots/%d/histogram" % (cs, j)) for j in range(len(times))]
+    sde = [hist_lower("/sde/%s/em_small_dt/snapshots/%d/histogram" % (cs, j)) for j in range(len(times))]
+    # SGD's reference: its exact chain where its noise is a finite set of shifts, else the Gaussian one.
+    exact = ("%s/snapshots/0/sgd_chain" % tg) in f
+    ref = "sgd_chain" if exact else "em_chain"
+    ch = [lower(S.read(f, "%s/snapshots/%d/%s/edges_x" % (tg, j, ref)),
+                S.read(f, "%s/snapshots/%d/%s/probabilities" % (tg, j, ref))) for j in range(len(times))]
+    fp = [lower(S.read(f, "/fokker_planck/%s/snapshots/%d/edges_x" % (cs, j)),
+                S.read(f, "/fokker_planck/%s/snapshots/%d/probabilities" % (cs, j))) for j in range(len(times))]
+    # The end of the run (relaxed): SGD's final histogram, its chain's law then, the stationary FP law.
+    t_end = S.need_attr(f, tg, "time")
+    sgd_end = hist_lower("/sgd/%s/histogram" % cs)
+    ch_end = lower(S.read(f, "%s/%s/edges_x" % (tg, ref)), S.read(f, "%s/%s/probabilities" % (tg, ref)))
+    fp_end = lower(S.read(f, "/fokker_planck/%s/stationary/edges_x" % cs),
+                   S.read(f, "/fokker_planck/%s/stationary/probabilities" % cs))
+    a.errorbar([t_end], [sgd_end[0]], yerr=[5 * sgd_end[1]], fmt="o", ms=3, capsize=2, color=S.style("sgd")["color"])
+    a.plot(times + [t_end], ch + [ch_end], ":", color=S.style("em_chain")["color"], lw=0.8)
+    a.plot([t_end], [fp_end], "x", color=S.style("fp")["color"], label="stationary Fokker–Planck")
+    a.errorbar(times, [m for m, _ in sgd], yerr=[5 * s for _, s in sgd], fmt="o", ms=3, capsize=2,
+               color=S.style("sgd")["color"], label="SGD (bars: 5 s.e.)")
+    a.errorbar(times, [m for m, _ in sde], yerr=[5 * s for _, s in sde], fmt="s", ms=3, capsize=2, mfc="none",
+               color=S.style("sde_em")["color"], label=r"SDE, EM at $dt=\eta/%d$" % round(
+                   S.need_attr(f, tg, "eta") / S.need_attr(f, tg, "dt_small")))
+    a.plot(times, ch, "-", color=S.style("em_chain")["color"], lw=1, label=(r"SGD's exact chain" if exact else r"EM chain at $dt=\eta$"))
+    a.plot(times, fp, "--", color=S.style("fp")["color"], lw=1, label="Fokker–Planck $p(\\theta,t)$")
+    a.set_xscale("log")
+    a.set_xlabel(S.label["t"])
+    a.set_ylabel(what)
+    a.set_title(cs.replace("_", " ") + ", all particles started at %g" % S.need_attr(f, tg, "start"),
+                fontsize="small")
+    a.legend(fontsize="x-small", frameon=False, loc="best")
+for a, t in zip(axs, "ab"):
+    S.panel_label(a, f"({t})")
+S.save(fig, "stationary_distribution_relaxation")
 
 # ---- Himmelblau: SGD histogram vs FP density (2-D), and marginals ----
 cs = "himmelblau_additive"

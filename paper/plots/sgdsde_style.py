@@ -62,6 +62,8 @@ MODELS = {
     "gibbs": dict(color=OKABE_ITO["black"], marker="", linestyle=":", label="Gibbs / theory"),
     "theory": dict(color=OKABE_ITO["black"], marker="", linestyle=":", label="theory"),
     "gd": dict(color=OKABE_ITO["orange"], marker="v", linestyle="-", label="GD / gradient flow"),
+    # The exact law of SGD's Gaussian chain (Euler–Maruyama at dt = η): SGD's prediction at finite η.
+    "em_chain": dict(color=OKABE_ITO["black"], marker="", linestyle="-", label=r"EM chain at $dt=\eta$"),
     # The seed report's temperature T = σ²/η (THEORY.md §2): shown only to be refuted.
     "wrong_T": dict(color=OKABE_ITO["grey"], marker="x", linestyle=(0, (1, 1)),
                     label=r"seed report, $T=\sigma^2/\eta$"),

@@ -4,6 +4,7 @@
 // counts are merged at the end, exactly, so the result does not depend on the thread count.
 #include <omp.h>
 
+#include <algorithm>
 #include <span>
 #include <vector>
 
@@ -67,7 +68,82 @@ struct Add2D {
     h.add(x(c[0], p), x(c[1], p));
   }
 };
+
+/// One histogram per listed step (the law of the ensemble at those steps: a relaxation seen at a few
+/// times), per-thread and merged exactly like StateHistogramBase.
+template <class Hist, class Add>
+class HistogramsAtStepsBase {
+ public:
+  HistogramsAtStepsBase(Hist empty, std::vector<long> steps) : empty_(std::move(empty)), steps_(std::move(steps)) {
+    require(std::is_sorted(steps_.begin(), steps_.end()) &&
+                std::adjacent_find(steps_.begin(), steps_.end()) == steps_.end() &&
+                (steps_.empty() || steps_.front() >= 0),
+            "histograms at steps: the steps must be >= 0 and strictly increasing");
+  }
+
+  void begin(const ObserverContext& c) {
+    require(steps_.empty() || steps_.back() <= c.n_steps, "histograms at steps: a step beyond the run");
+    n_steps_ = c.n_steps;
+    empty_.clear();
+    result_.assign(steps_.size(), empty_);
+    per_thread_.assign(static_cast<std::size_t>(omp_get_max_threads()), result_);
+  }
+  [[nodiscard]] long next_record(long k) const {
+    const auto it = std::lower_bound(steps_.begin(), steps_.end(), k);
+    return it == steps_.end() ? n_steps_ + 1 : *it;  // as RecordPlan::next
+  }
+  void observe(const Ensemble& x, const BlockView& v, long k) {
+    const auto it = std::lower_bound(steps_.begin(), steps_.end(), k);
+    if (it == steps_.end() || *it != k) return;
+    Hist& h = per_thread_[static_cast<std::size_t>(omp_get_thread_num())]
+                         [static_cast<std::size_t>(it - steps_.begin())];
+    for (Index p = v.first; p < v.first + v.count; ++p)
+      if (v.alive(p)) Add{}(h, x, p, coords_);
+  }
+  void share_across_ranks(const RankLayout&) {
+    merge_threads();
+    for (Hist& h : result_) h.visit_counters([](std::span<std::int64_t> c) { ranks::sum(c); });
+  }
+  void end() { merge_threads(); }
+  [[nodiscard]] const std::vector<long>& steps() const { return steps_; }
+  /// The histogram at steps()[i] (valid after the run).
+  [[nodiscard]] const Hist& histogram(std::size_t i) const { return result_.at(i); }
+
+ protected:
+  Index coords_[2] = {0, 1};
+
+ private:
+  void merge_threads() {
+    for (const auto& hs : per_thread_)
+      for (std::size_t i = 0; i < hs.size(); ++i) result_[i] += hs[i];
+    per_thread_.clear();
+  }
+  Hist empty_;
+  std::vector<long> steps_;
+  long n_steps_ = 0;
+  std::vector<Hist> result_;
+  std::vector<std::vector<Hist>> per_thread_;
+};
 }  // namespace detail
+
+/// Histograms of coordinate `coord` of every live particle at each of `steps`.
+class HistogramsAtSteps1D : public detail::HistogramsAtStepsBase<stats::Histogram1D, detail::Add1D> {
+ public:
+  HistogramsAtSteps1D(stats::Histogram1D empty, std::vector<long> steps, Index coord = 0)
+      : HistogramsAtStepsBase(std::move(empty), std::move(steps)) {
+    coords_[0] = coord;
+  }
+};
+
+/// Histograms of coordinates (cx, cy) of every live particle at each of `steps`.
+class HistogramsAtSteps2D : public detail::HistogramsAtStepsBase<stats::Histogram2D, detail::Add2D> {
+ public:
+  HistogramsAtSteps2D(stats::Histogram2D empty, std::vector<long> steps, Index cx = 0, Index cy = 1)
+      : HistogramsAtStepsBase(std::move(empty), std::move(steps)) {
+    coords_[0] = cx;
+    coords_[1] = cy;
+  }
+};
 
 /// Histogram of coordinate `coord` of every live particle at every step of `window`.
 class StateHistogram1D : public detail::StateHistogramBase<stats::Histogram1D, detail::Add1D> {

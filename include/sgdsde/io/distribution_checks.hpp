@@ -9,6 +9,7 @@
 //   mismatch: distance ≥ floor mean + 5 floor sd                 (the samples are NOT from it).
 // The distance tables are written next to the histogram (write_distances).
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,24 @@ inline std::vector<DistanceRow> check_histogram_matches(
             model_note + ")");
   }
   return rows;
+}
+
+/// check_histogram_matches with the total variation alone, for comparisons repeated at many times
+/// (the five metrics move together; one row per time keeps the count of claims honest).
+inline DistanceRow check_tv_matches(ResultsFile& f, Checks& checks, const std::string& table_group,
+                                    const std::string& label, const Vec& counts, const Vec& reference,
+                                    const BinGeometry& g, double model_error, const std::string& model_note,
+                                    const ComparisonOptions& opt) {
+  auto rows = stats::compare_histogram(counts, reference, g, opt);
+  write_distances(f, table_group, rows);
+  for (const auto& r : rows)
+    if (r.metric == "tv") {
+      checks.add_upper(label + " tv", r.value, r.bootstrap_se, r.bound(model_error),
+                       "histogram follows the reference: TV <= floor mean + 5 floor sd + model error (" +
+                           model_note + ")");
+      return r;
+    }
+  throw std::logic_error("check_tv_matches: no tv row");
 }
 
 /// The opposite claim for one metric: value ≥ floor mean + 5 floor sd. Returns the row.

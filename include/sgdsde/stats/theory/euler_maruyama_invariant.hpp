@@ -41,11 +41,10 @@ inline double normal_mass(double a, double b) {
 }
 }  // namespace detail
 
-/// Stationary cell masses (n = bins · refine cells on [lo, hi], summing to 1) of the EM chain
-/// x' = x − dt L'(x) + sqrt(2 D(x) dt) Z. lp, D: double(double), D > 0.
+/// The chain's transition matrix on n cells of [lo, hi]: K(i, j) = P(x' in cell i | x = centre of
+/// cell j), columns summing to 1 (tails assigned to the end cells). lp, D: double(double), D > 0.
 template <class LPrime, class Diff>
-Vec euler_maruyama_invariant_cells_1d(const LPrime& lp, const Diff& D, double dt, double lo, double hi,
-                                      Index n) {
+Mat euler_maruyama_kernel_1d(const LPrime& lp, const Diff& D, double dt, double lo, double hi, Index n) {
   require(dt > 0.0 && std::isfinite(dt), "euler_maruyama_invariant: dt must be > 0");
   require(hi > lo && n >= 3, "euler_maruyama_invariant: need lo < hi and n >= 3 cells");
   const double h = (hi - lo) / static_cast<double>(n);
@@ -68,6 +67,15 @@ Vec euler_maruyama_invariant_cells_1d(const LPrime& lp, const Diff& D, double dt
   require(h <= 0.5 * s_min,
           "euler_maruyama_invariant: cells too coarse for the kernel width (need cell <= sqrt(2 D dt)/2): "
           "refine");
+  return K;
+}
+
+/// Stationary cell masses (n = bins · refine cells on [lo, hi], summing to 1) of the EM chain
+/// x' = x − dt L'(x) + sqrt(2 D(x) dt) Z. lp, D: double(double), D > 0.
+template <class LPrime, class Diff>
+Vec euler_maruyama_invariant_cells_1d(const LPrime& lp, const Diff& D, double dt, double lo, double hi,
+                                      Index n) {
+  Mat K = euler_maruyama_kernel_1d(lp, D, dt, lo, hi, n);
   // (K − I) p = 0 with the last row replaced by Σ p = 1.
   K.diagonal().array() -= 1.0;
   K.row(n - 1).setOnes();
@@ -77,6 +85,51 @@ Vec euler_maruyama_invariant_cells_1d(const LPrime& lp, const Diff& D, double dt
   require(p.allFinite(), "euler_maruyama_invariant: the solve failed");
   p = p.cwiseMax(0.0);  // round-off negatives in the far tails
   return p / p.sum();
+}
+
+/// The chain's law after each of `steps` (increasing step counts) from the cell masses p0: p_k = K^k p0,
+/// one column per requested step count. Short stretches apply the kernel on each column's band of
+/// entries above 1e-18 (the Gaussian kernel spans a few dozen cells; the mass dropped per step is
+/// below 1e-15): O(n × band) per step. A stretch of g ≥ 2048 steps (the long relaxation to the end of
+/// a run) uses K^g by repeated squaring instead: O(n³ log g), far fewer operations for n ≲ 1500.
+inline Mat propagate_chain_law(const Mat& K, const Vec& p0, const std::vector<long>& steps) {
+  const Index n = K.rows();
+  require(K.cols() == n && p0.size() == n, "propagate_chain_law: K must be n x n and p0 of size n");
+  require(std::is_sorted(steps.begin(), steps.end()) && (steps.empty() || steps.front() >= 0),
+          "propagate_chain_law: step counts must be >= 0 and increasing");
+  std::vector<Index> first(static_cast<std::size_t>(n)), last(static_cast<std::size_t>(n));
+  for (Index j = 0; j < n; ++j) {
+    Index a = 0, b = n - 1;
+    while (a < b && K(a, j) < 1e-18) ++a;
+    while (b > a && K(b, j) < 1e-18) --b;
+    first[static_cast<std::size_t>(j)] = a;
+    last[static_cast<std::size_t>(j)] = b;
+  }
+  Mat out(n, static_cast<Index>(steps.size()));
+  Vec p = p0, q(n);
+  long k = 0;
+  for (std::size_t s = 0; s < steps.size(); ++s) {
+    if (long g = steps[s] - k; g >= 2048) {
+      Mat power = K;
+      for (; g > 0; g >>= 1) {
+        if (g & 1) p = power * p;
+        if (g > 1) power = power * power;
+      }
+      k = steps[s];
+    }
+    for (; k < steps[s]; ++k) {
+      q.setZero();
+      for (Index j = 0; j < n; ++j) {
+        const double pj = p[j];
+        if (pj == 0.0) continue;
+        const Index a = first[static_cast<std::size_t>(j)], len = last[static_cast<std::size_t>(j)] - a + 1;
+        q.segment(a, len).noalias() += pj * K.col(j).segment(a, len);
+      }
+      p.swap(q);
+    }
+    out.col(static_cast<Index>(s)) = p;
+  }
+  return out;
 }
 
 /// The same law aggregated onto `bins` uniform bins of [lo, hi] (refine cells per bin). The chain is
@@ -98,14 +151,13 @@ Vec euler_maruyama_invariant_bin_probabilities_1d(const LPrime& lp, const Diff& 
   return p;
 }
 
-/// Stationary cell masses of the SGD chain with a DISCRETE noise law, x' = x − dt L'(x) − dt v,
-/// v uniform over the atoms `noise` (e.g. every possible minibatch mean of additive noise: the
-/// exact SGD chain, non-Gaussian when B is a sizeable fraction of a small N). Destinations are
-/// deposited on the cells by linear (cloud-in-cell) weights, which adds a variance Δ²/6 per step;
-/// solved like euler_maruyama_invariant_cells_1d. Cost O(n·atoms + n³/3).
+/// The transition matrix of the SGD chain with a DISCRETE noise law, x' = x − dt L'(x) − dt v, v uniform
+/// over the atoms `noise` (e.g. every possible minibatch mean of additive noise: the exact SGD chain,
+/// non-Gaussian when B is a sizeable fraction of a small N, or through the skewness of a finite data
+/// set), on n cells of [lo, hi]. Destinations are deposited on the cells by linear (cloud-in-cell)
+/// weights, which adds a variance Δ²/6 per step. Cost O(n·atoms).
 template <class LPrime>
-Vec discrete_noise_chain_invariant_cells_1d(const LPrime& lp, const Vec& noise, double dt, double lo,
-                                            double hi, Index n) {
+Mat discrete_noise_kernel_1d(const LPrime& lp, const Vec& noise, double dt, double lo, double hi, Index n) {
   require(dt > 0.0 && hi > lo && n >= 3 && noise.size() >= 1,
           "discrete_noise_chain_invariant: bad arguments");
   const double h = (hi - lo) / static_cast<double>(n), wa = 1.0 / static_cast<double>(noise.size());
@@ -126,6 +178,14 @@ Vec discrete_noise_chain_invariant_cells_1d(const LPrime& lp, const Vec& noise, 
       }
     }
   }
+  return K;
+}
+
+/// Its stationary cell masses, solved like euler_maruyama_invariant_cells_1d. Cost O(n·atoms + n³/3).
+template <class LPrime>
+Vec discrete_noise_chain_invariant_cells_1d(const LPrime& lp, const Vec& noise, double dt, double lo,
+                                            double hi, Index n) {
+  Mat K = discrete_noise_kernel_1d(lp, noise, dt, lo, hi, n);
   K.diagonal().array() -= 1.0;
   K.row(n - 1).setOnes();
   Vec rhs = Vec::Zero(n);
