@@ -61,7 +61,10 @@ MODELS = {
     "fp": dict(color=OKABE_ITO["bluish_green"], marker="", linestyle="-", label="Fokker–Planck"),
     "gibbs": dict(color=OKABE_ITO["black"], marker="", linestyle=":", label="Gibbs / theory"),
     "theory": dict(color=OKABE_ITO["black"], marker="", linestyle=":", label="theory"),
-    "gd": dict(color=OKABE_ITO["orange"], marker="v", linestyle="-", label="GD / gradient flow"),
+    # GD is black (solid, with markers): orange was too close to SGD's vermillion to tell apart.
+    "gd": dict(color=OKABE_ITO["black"], marker="v", linestyle="-", label="GD / gradient flow"),
+    # Isotropic Langevin dynamics at a constant T standing in for state-dependent noise.
+    "iso": dict(color=OKABE_ITO["reddish_purple"], marker="P", linestyle="-.", label="isotropic Langevin"),
     # The seed report's temperature T = σ²/η (THEORY.md §2): shown only to be refuted.
     "wrong_T": dict(color=OKABE_ITO["grey"], marker="x", linestyle=(0, (1, 1)),
                     label=r"seed report, $T=\sigma^2/\eta$"),
