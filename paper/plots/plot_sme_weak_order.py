@@ -28,6 +28,7 @@ for ax, (fn, ftex) in zip(axes, phis):
     ax.set_xlabel(S.label["eta"])
     ax.set_ylabel(r"$|\mathbb{E}\,\varphi(\theta_K) - \mathbb{E}\,\varphi(\Theta_{K\eta})|$")
     ax.set_title(ftex + " (log-cosh wells, additive noise)")
+    ax.plot([], [], color="0.45", alpha=0.5, linewidth=0.8, label="fitted power laws (thin, same colours)")
     S.line(ax, [], [], "theory", linewidth=0.8, label=r"$\propto\eta^{p}$ (bars: 5 s.e.)")
     ax.legend(loc="lower right", fontsize=5.5, title="fitted slope (predicted)", title_fontsize=5.5)
 S.save(fig, "sme_weak_order")

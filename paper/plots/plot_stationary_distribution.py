@@ -50,7 +50,7 @@ S.line(bx, S.read(f, "/fokker_planck/%s/x" % cs), S.read(f, "/fokker_planck/%s/d
        label=r"FP, $D=\eta\Sigma_B(\theta)/2$")
 Ti = S.need_attr(f, "/theory/" + cs, "T_iso")
 e, p = density_of("/theory/%s/gibbs_T_iso" % cs)
-S.line(bx, centres(e), p, "gibbs", label=rf"Gibbs at $T=\mathbb{{E}}D={Ti:.3g}$")
+S.line(bx, centres(e), p, "gibbs", label=rf"Gibbs at $\bar T=\mathbb{{E}}_{{p_\infty}}D={Ti:.3g}$")
 bx.axvline(S.need_attr(f, "/theory/" + cs, "barrier"), color="0.6", lw=0.6, ls="--")
 bx.set_xlabel(S.label["theta"])
 bx.set_ylabel(S.label["density"])

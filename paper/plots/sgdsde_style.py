@@ -399,9 +399,14 @@ def sequential(n: int, cmap: str = "cividis"):
     return [plt.get_cmap(cmap)(v) for v in np.linspace(0.05, 0.9, max(n, 1))]
 
 
-def panel_label(ax, text: str, loc=(0.02, 0.96)):
-    """(a), (b) … in the upper left corner of a panel."""
-    ax.text(*loc, text, transform=ax.transAxes, ha="left", va="top", fontweight="bold")
+def panel_label(ax, text: str, loc=None):
+    """(a), (b) … just above the upper left corner of a panel, outside the data area (a label
+    inside the axes ends up on some data point or legend sooner or later); loc = (x, y) in axes
+    coordinates puts it there instead (upper-left anchored)."""
+    if loc is None:
+        ax.text(0.0, 1.015, text, transform=ax.transAxes, ha="right", va="bottom", fontweight="bold")
+    else:
+        ax.text(*loc, text, transform=ax.transAxes, ha="left", va="top", fontweight="bold")
 
 
 # ---- writing -------------------------------------------------------------------------------------
