@@ -24,7 +24,9 @@ for i, n in enumerate(names):
 a1.set_yscale("log")
 a1.set_xlabel("epoch")
 a1.set_ylabel("training loss (cross-entropy)")
-a1.legend(fontsize=6, frameon=False, loc="upper right")
+# below both panels: the curves cross every corner of (a) at one profile or another
+fig.legend(*a1.get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=6,
+           fontsize=6, frameon=False, handlelength=1.5, columnspacing=1.2)
 S.panel_label(a1, "(a)")
 a2.set_xlabel("epoch")
 a2.set_ylabel("test accuracy")
