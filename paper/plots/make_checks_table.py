@@ -38,7 +38,9 @@ _UNICODE = {"σ": r"$\sigma$", "η": r"$\eta$", "τ": r"$\tau$", "θ": r"$\theta
             "—": "---", "·": r"$\cdot$", "≈": r"$\approx$", "∞": r"$\infty$", "∇": r"$\nabla$",
             "ℓ": r"$\ell$", "β": r"$\beta$", "γ": r"$\gamma$", "φ": r"$\varphi$", "κ": r"$\kappa$",
             "μ": r"$\mu$", "ξ": r"$\xi$", "ε": r"$\varepsilon$", "₁": r"$_1$", "₂": r"$_2$",
-            "§": r"\S{}"}
+            "§": r"\S{}", "…": r"\ldots{}", "∈": r"$\in$", "₀": r"$_0$", "→": r"$\to$",
+            "∝": r"$\propto$", "≫": r"$\gg$", "≪": r"$\ll$", "π": r"$\pi$", "Φ": r"$\Phi$",
+            "ψ": r"$\psi$", "ᵀ": r"$^{\mathsf{T}}$", "³": r"$^3$", "⁴": r"$^4$"}
 # "THEORY §N" in check descriptions (docs/theory.md §N) = Section 2.N of the report for N ≤ 8.
 _THEORY_SECTIONS = range(1, 9)
 _THEORY_REF = re.compile(r"THEORY(?:\.md)?\s*((?:\\S\{\}\s*\d+(?:,\s*)?)+)")
