@@ -37,7 +37,13 @@ _UNICODE = {"σ": r"$\sigma$", "η": r"$\eta$", "τ": r"$\tau$", "θ": r"$\theta
             "≥": r"$\ge$", "²": r"$^2$", "√": r"$\surd$", "×": r"$\times$", "−": "-", "–": "--",
             "—": "---", "·": r"$\cdot$", "≈": r"$\approx$", "∞": r"$\infty$", "∇": r"$\nabla$",
             "ℓ": r"$\ell$", "β": r"$\beta$", "γ": r"$\gamma$", "φ": r"$\varphi$", "κ": r"$\kappa$",
-            "μ": r"$\mu$", "ξ": r"$\xi$", "ε": r"$\varepsilon$", "₁": r"$_1$", "₂": r"$_2$"}
+            "μ": r"$\mu$", "ξ": r"$\xi$", "ε": r"$\varepsilon$", "₁": r"$_1$", "₂": r"$_2$",
+            "§": r"\S{}", "…": r"\ldots{}", "∈": r"$\in$", "₀": r"$_0$", "→": r"$\to$",
+            "∝": r"$\propto$", "≫": r"$\gg$", "≪": r"$\ll$", "π": r"$\pi$", "Φ": r"$\Phi$",
+            "ψ": r"$\psi$", "ᵀ": r"$^{\mathsf{T}}$", "³": r"$^3$", "⁴": r"$^4$"}
+# "THEORY §N" in check descriptions (docs/theory.md §N) = Section 2.N of the report for N ≤ 8.
+_THEORY_SECTIONS = range(1, 9)
+_THEORY_REF = re.compile(r"THEORY(?:\.md)?\s*((?:\\S\{\}\s*\d+(?:,\s*)?)+)")
 
 
 def tex_escape(s: str) -> str:
@@ -51,7 +57,16 @@ def tex_escape(s: str) -> str:
             out.append(ch)
         else:
             out.append("?")  # pdflatex without extra fonts: never break the build on a glyph
-    return "".join(out)
+    return _THEORY_REF.sub(_theory_ref, "".join(out))
+
+
+def _theory_ref(m: re.Match) -> str:
+    """THEORY §2, §3 (already escaped to \\S{}) → Sec. 2.2, 2.3 (\\ref to main.tex's sec:theory-N)."""
+    refs = []
+    for n in map(int, re.findall(r"\d+", m.group(1))):
+        refs.append(rf"Sec.~\ref{{sec:theory-{n}}}" if n in _THEORY_SECTIONS else rf"docs/theory.md~\S{n}")
+    tail = ", " if m.group(1).rstrip().endswith(",") else ""
+    return ", ".join(refs) + tail
 
 
 def tex_key(s: str) -> str:
@@ -165,7 +180,7 @@ def collapse(rows, max_group: int):
     done = set()
     for r in rows:
         g = groups.get(r["description"]) if r["passed"] and r["description"] else None
-        if g is None or len(g) <= max_group:
+        if g is None or max_group <= 0 or len(g) <= max_group:
             yield r, 1
         elif r["description"] not in done:
             done.add(r["description"])
@@ -176,9 +191,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", type=Path, default=REPO / "results")
     ap.add_argument("--out", type=Path, default=REPO / "paper" / "generated")
-    ap.add_argument("--max-group", type=int, default=3,
-                    help="passing checks sharing a description are shown as one row (the one closest "
-                         "to its limit) when more than this many (every row keeps its \\chk macro)")
+    ap.add_argument("--max-group", type=int, default=0,
+                    help="if > 0, passing checks sharing a description are shown as one row (the one "
+                         "closest to its limit) when more than this many (every row keeps its \\chk "
+                         "macro); default 0: every check has its row")
     args = ap.parse_args(argv)
 
     files = {p.stem: p for p in sorted(args.results.glob("*.h5")) if not p.name.startswith(".")}
@@ -231,10 +247,12 @@ def main(argv=None) -> int:
 
     tab = comment + [
         r"\begin{longtable}{@{}p{0.3em}p{0.36\linewidth}llll@{}}",
-        r"\caption{Every check recorded by the experiments in \texttt{/summary/checks}: measured value"
-        r" $\pm$ one standard error, the theoretical prediction (THEORY.md) and the tolerance; a"
-        r" check passes when $|\text{measured}-\text{predicted}|\le\text{tolerance}$ (or the stated"
-        r" bound holds).}\label{tab:checks}\\",
+        r"\caption{Every check recorded by the experiments in \texttt{/summary/checks}, one row each:"
+        r" measured value $\pm$ one standard error, the prediction (the formulas of"
+        r" Section~\ref{sec:theory} or the finite-$\eta$ references of Section~\ref{sec:chain}) and the"
+        r" tolerance; a check passes when $|\text{measured}-\text{predicted}|\le\text{tolerance}$, or,"
+        r" for a one-sided check ($\le$ or $\ge$ in the prediction column), when the bound holds.}"
+        r"\label{tab:checks}\\",
         r"\toprule",
         r"\multicolumn{2}{@{}l}{check} & measured & predicted & tolerance & \\",
         r"\midrule\endfirsthead",

@@ -27,7 +27,7 @@ ax.set_ylabel(S.label["W1"])
 ax.set_title(rf"$\eta/B={r:g}$, $T={T:.3g}$", fontsize="medium")
 ax.set_ylim(bottom=min(0.0, float((w1 - se).min())))
 ax.legend(fontsize="x-small", frameon=False, loc="upper left")
-S.panel_label(ax, "(a)", loc=(0.93, 0.96))
+S.panel_label(ax, "(a)")
 
 # (b) the histograms of the without-replacement runs and one with-replacement run
 for name, model, lab in (("with_replacement_B8", "sgd", None),
@@ -47,5 +47,5 @@ bx.set_xlabel(S.label["w"])
 bx.set_ylabel(S.label["density"])
 bx.set_ylim(0, 1.6 * float((p / p.sum() / np.diff(e)).max()))
 bx.legend(fontsize="x-small", loc="upper left", frameon=False)
-S.panel_label(bx, "(b)", loc=(0.93, 0.96))
+S.panel_label(bx, "(b)")
 S.save(fig, "eta_over_b_w1")

@@ -21,12 +21,15 @@ S.line(ax, eob[order], np.asarray(S.read(f, "/theory/flat_mass_stationary"))[ord
 S.line(ax, eob[order], np.asarray(S.read(f, "/theory/flat_mass_chain"))[order], "theory",
        linestyle="--", label=r"Gaussian chain at $dt=\eta$")
 S.line(ax, eob[order], np.asarray(S.read(f, "/theory/flat_mass_gibbs_isotropic"))[order], "gibbs",
-       label=r"isotropic Gibbs at $T_{\rm iso}$")
-ax.axhline(S.need_attr(f, "/theory", "gibbs_low_T_flat_mass"), color="0.6", lw=0.6, ls=(0, (1, 2)))
+       label=r"isotropic Gibbs at $T_{\rm iso}=D(-1)$")
+ax.axhline(S.need_attr(f, "/theory", "gibbs_low_T_flat_mass"), color="0.6", lw=0.6, ls=(0, (1, 2)),
+           label=r"isotropic Gibbs, $T\to0$: $\frac{\sqrt{H_s/H_f}}{1+\sqrt{H_s/H_f}}$")
 ax.set_xlabel(S.label["eta_over_B"])
 ax.set_ylabel(S.label["flat_fraction"])
 ax.set_ylim(0.5, 1.0)
-ax.legend(loc="lower left")
+# below the axes: every corner of the panel holds data at some eta/B
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=6, handlelength=1.8,
+          columnspacing=1.0)
 S.save(fig, "flat_vs_sharp_occupation")
 
 # ---- ln(tau_flat / tau_sharp) vs B/eta ----------------------------------------------------------
@@ -38,12 +41,12 @@ def ratio(g):
 fig, ax = S.figure()
 xs = np.sort(x)
 for g, model, lab in (("/sgd", "sgd", "SGD"), ("/sde", "sde_em", "SME SDE"),
-                      ("/isotropic", "gd", r"isotropic noise, $T_{\rm iso}$")):
+                      ("/isotropic", "iso", r"isotropic Langevin, $T_{\rm iso}=D(-1)$")):
     r, rse = ratio(g)
     S.errorbar(ax, x, r, rse, model, label=lab)
     a, b = S.need_attr(f, g, "ln_ratio_intercept"), S.need_attr(f, g, "ln_ratio_slope")
-    bse = S.need_attr(f, g, "ln_ratio_slope_se")
     ax.plot(xs, a + b * xs, color=S.style(model)["color"], lw=0.6, alpha=0.6)
+ax.plot([], [], color="0.45", lw=0.6, alpha=0.6, label="weighted linear fits (thin, same colours)")
 q = np.log(np.asarray(S.read(f, "/theory/tau_flat_quadrature")) / np.asarray(S.read(f, "/theory/tau_sharp_quadrature")))
 qi = np.log(np.asarray(S.read(f, "/theory/tau_flat_isotropic_quadrature")) /
             np.asarray(S.read(f, "/theory/tau_sharp_isotropic_quadrature")))
@@ -51,10 +54,12 @@ o = np.argsort(x)
 S.line(ax, x[o], q[o], "fp", label=r"MFPT quadrature, $D=\eta\Sigma_B/2$")
 S.line(ax, x[o], qi[o], "gibbs", label=r"MFPT quadrature, $D=T_{\rm iso}$")
 Hf, Hs = S.need_attr(f, "/theory", "H_flat"), S.need_attr(f, "/theory", "H_sharp")
-ax.axhline(0.5 * np.log(Hs / Hf), color="0.6", lw=0.6, ls=(0, (1, 2)))
+ax.axhline(0.5 * np.log(Hs / Hf), color="0.6", lw=0.6, ls=(0, (1, 2)),
+           label=r"Kramers, isotropic: $\frac{1}{2}\ln(H_s/H_f)$")
 ax.set_xlabel(r"$B/\eta$")
 ax.set_ylabel(r"$\ln(\tau_{\rm flat}/\tau_{\rm sharp})$")
-ax.legend(loc="upper left")
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=6, handlelength=1.8,
+          columnspacing=1.0)
 S.save(fig, "flat_vs_sharp_escape_ratio")
 
 # ---- illustration: L, D(θ), stationary densities and SGD trajectories ---------------------------
@@ -69,10 +74,11 @@ a0.set_ylim(-0.05, 3 * S.need_attr(f, "/theory", "barrier_height"))
 a0b = a0.twinx()
 a0b.spines["right"].set_visible(True)
 S.line(a0b, th, S.read(f, "/landscape/p_stationary"), "fp", label=r"$p_\infty\propto e^{-\Phi}/D$")
-S.line(a0b, th, S.read(f, "/landscape/p_gibbs"), "gibbs", label=r"Gibbs, $T_{\rm iso}$")
+S.line(a0b, th, S.read(f, "/landscape/p_gibbs"), "gibbs", label=r"Gibbs, $T_{\rm iso}=D(-1)$")
 a0b.set_ylabel(S.label["p_inf"])
-a0.legend(loc="upper center", fontsize=6)
-a0b.legend(loc="upper right", fontsize=6)
+h0, l0 = a0.get_legend_handles_labels()
+h1, l1 = a0b.get_legend_handles_labels()
+a0.legend(h0 + h1, l0 + l1, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=6)
 k = np.arange(tr.shape[1])
 stride = max(1, tr.shape[1] // 4000)
 for p in range(min(2, tr.shape[0])):
@@ -80,4 +86,4 @@ for p in range(min(2, tr.shape[0])):
 a1.set_xlabel(S.label["theta"])
 a1.set_ylabel(S.label["t"])
 a1.set_title(f"SGD trajectories, $\\eta={eta:g}$, $B={B}$ (flat minimum at $-1$, sharp at $+1$)", fontsize=7)
-S.save(fig, "illustrations_flat_vs_sharp")
+S.save(fig, "flat_vs_sharp_landscape")  # not illustrations_…: that one is plot_illustrations.py's

@@ -131,21 +131,23 @@ S.line(a1, w, Lw, "theory", linestyle="-", label=r"$L(w)$")
 a1.set_ylim(0, 3 * Lw[np.argmin(np.abs(w))] + 0.2)
 a1.set_xlabel(S.label["w"])
 a1.set_ylabel(S.label["loss"])
-a1.text(-1, 0.05, "flat", ha="center", fontsize=7)
-a1.text(1, 0.05, "sharp", ha="center", fontsize=7)
+y_text = 1.2 * Lw[np.argmin(np.abs(w - S.need_attr(f, "/sgd/flat_sharp", "barrier")))]  # above the barrier
+a1.text(-1, y_text, "flat", ha="center", va="bottom", fontsize=7)
+a1.text(1, y_text, "sharp", ha="center", va="bottom", fontsize=7)
 lab = S.read(f, "/sgd/flat_sharp/label_noise/trajectories")
 add = S.read(f, "/sgd/flat_sharp/additive/trajectories")
 for i in range(add.shape[0]):
     a2.plot(tt, add[i], color="0.6", lw=0.4, alpha=0.8, label="additive noise (same size at the sharp min.)" if i == 0 else None)
 for i in range(lab.shape[0]):
-    a2.plot(tt, lab[i], color=S.CYCLE[i % len(S.CYCLE)], lw=0.7, label="label noise" if i == 0 else None)
-a2.axhline(S.need_attr(f, "/sgd/flat_sharp", "barrier"), color="k", lw=0.5, ls=":")
+    a2.plot(tt, lab[i], color=S.CYCLE[i % len(S.CYCLE)], lw=0.7,
+            label="label noise (one colour per run)" if i == 0 else None)
+a2.axhline(S.need_attr(f, "/sgd/flat_sharp", "barrier"), color="k", lw=0.5, ls=":", label="barrier")
 fl = S.need_attr(f, "/sgd/flat_sharp/label_noise", "flat_fraction")
 fa = S.need_attr(f, "/sgd/flat_sharp/additive", "flat_fraction")
 a2.set_title(rf"fraction in the flat basin at the end: label {fl:.2f}, additive {fa:.2f}", fontsize=7)
 a2.set_xlabel(S.label["t"])
 a2.set_ylabel(S.label["w"])
-a2.legend(loc="upper right", fontsize=5.5)
+a2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, fontsize=5.5)  # the runs fill the panel
 S.save(fig, "illustrations_flat_vs_sharp")
 
 # ---- double-well trajectories ------------------------------------------------------------------------

@@ -135,5 +135,5 @@ if line:
     ax.set_ylim(lo - 0.15 * r, hi + 1.6 * r)  # the wells and their barriers, not the walls
     ax.set_xlabel(S.label["theta"])
     ax.set_ylabel(S.label["loss"])
-    ax.legend(loc="upper center", ncol=1)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)  # the walls fill the top
     S.save(fig, "landscape_atlas_1d")

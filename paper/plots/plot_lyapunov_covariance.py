@@ -13,7 +13,7 @@ S_sgd, se_sgd = diag("/sgd/d100/covariance"), diag("/sgd/d100/covariance_se")
 S_sde, se_sde = diag("/sde/d100/covariance"), diag("/sde/d100/covariance_se")
 S_disc, S_cont = diag("/theory/d100/discrete_lyapunov"), diag("/theory/d100/continuous_lyapunov")
 
-fig, (a0, a1) = S.figure(ncols=2, width="page", aspect=0.45)
+fig, (a0, a1) = S.figure(ncols=2, width="page", height=2.5)
 # (a) S_jj h_j (so the continuous solution is flat), log h
 for ax in (a0,):
     S.errorbar(ax, h, S_sgd * h, se_sgd * h, "sgd", label=f"SGD ($\\eta={eta:g}$, $B={B}$)", markersize=2)
@@ -23,7 +23,7 @@ for ax in (a0,):
     ax.set_xscale("log")
     ax.set_xlabel(S.label["h_j"])
     ax.set_ylabel(r"$h_j\,S_{jj}$")
-    ax.legend(loc="upper left", fontsize=6)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=1, fontsize=6)  # data fill the panel
     ax.set_title("(a) $d=100$, diagonal $H$: variances times curvature")
 # (b) relative gap S_jj/S_cont − 1 vs η h_j: measured vs ηh/(2 − ηh)
 g = S_sgd / S_cont - 1
@@ -38,6 +38,6 @@ hmax = np.linalg.eigvalsh(H2).max()
 a1.plot([eta * hmax], [m], marker="*", ms=7, ls="none", color=S.CYCLE[2], label="SGD, $d=2$ stiff direction")
 a1.set_xlabel(r"$\eta h_j$")
 a1.set_ylabel(r"$S_{jj}/S^{\rm cont}_{jj}-1$")
-a1.legend(loc="upper left", fontsize=6)
+a1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, fontsize=6)
 a1.set_title("(b) the $O(\\eta)$ gap between SGD and the SME")
 S.save(fig, "lyapunov_covariance")

@@ -24,12 +24,14 @@ for i, n in enumerate(names):
 a1.set_yscale("log")
 a1.set_xlabel("epoch")
 a1.set_ylabel("training loss (cross-entropy)")
-a1.legend(fontsize=6, frameon=False, loc="upper right")
-S.panel_label(a1, "(a)", loc=(0.03, 0.08))
+# below both panels: the curves cross every corner of (a) at one profile or another
+fig.legend(*a1.get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=6,
+           fontsize=6, frameon=False, handlelength=1.5, columnspacing=1.2)
+S.panel_label(a1, "(a)")
 a2.set_xlabel("epoch")
 a2.set_ylabel("test accuracy")
 last = max(float(np.asarray(S.read(f, f"/sgd/{n}/mean"))[-1, 3]) for n in names)
 a2.set_ylim(max(0.0, last - 0.25), min(1.0, last + 0.05))
 a2.set_title(f"mean of {M} networks, $\\pm 1$ s.e.", fontsize="small")
-S.panel_label(a2, "(b)", loc=(0.03, 0.96))
+S.panel_label(a2, "(b)")
 S.save(fig, "network_training")

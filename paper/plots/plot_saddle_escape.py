@@ -15,19 +15,23 @@ fig, ax = S.figure()
 S.hist_density(ax, S.read(f, f"/sgd/{tag}/histogram/edges_x"), S.read(f, f"/sgd/{tag}/histogram/counts"), "sgd")
 S.hist_density(ax, S.read(f, f"/sde/{tag}/histogram/edges_x"), S.read(f, f"/sde/{tag}/histogram/counts"), "sde_em")
 S.line(ax, S.read(f, f"/theory/{tag}/density_t"), S.read(f, f"/theory/{tag}/density"), "theory",
-       label=r"predicted density of $\tau$ (THEORY §6)")
+       label=r"predicted density of $\tau$ (Langevin, radius $y_e'$)")
 gd_steps = S.read(f, "/gd/steps")
 gd_delta = S.read(f, "/gd/delta")
 eta = S.need_attr(f, "/gd", "eta")
+first = True
 for d, k in zip(gd_delta, gd_steps):
     if d > 0 and k >= 0 and k * eta <= ax.get_xlim()[1]:
-        ax.axvline(k * eta, **S.style("gd", marker="", label=None), linewidth=0.8)
-        ax.text(k * eta, ax.get_ylim()[1] * 0.45, rf" GD, $\delta$={d:g}", rotation=90, va="top", fontsize=6,
-                color=S.style("gd")["color"])
+        ax.axvline(k * eta, **S.style("gd", marker="", label=r"GD from $y_0=\delta$" if first else None),
+                   linewidth=0.8)
+        first = False
+        # at the top of the panel, right of the line: the histograms are low away from their mode
+        ax.text(k * eta, ax.get_ylim()[1] * 0.98, rf" $\delta$={d:g}", rotation=90, va="top", ha="left",
+                fontsize=6, color=S.style("gd")["color"])
 ax.set_xlabel(S.label["tau"])
 ax.set_ylabel("density")
 ax.set_title(rf"$T = {T[ref]:.2g}$, $\lambda = {lam:g}$, start at the saddle", fontsize=8)
-ax.legend(fontsize=6, loc="upper right")
+ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)  # below: GD lines cross the top
 S.save(fig, "saddle_escape_histograms")
 
 # ---- E tau vs T --------------------------------------------------------------------------------

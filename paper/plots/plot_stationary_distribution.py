@@ -25,8 +25,9 @@ Tw = S.need_attr(f, "/theory/" + cs, "T_wrong")
 eta = S.need_attr(f, "/theory/" + cs, "eta")
 B = S.need_attr(f, "/theory/" + cs, "B")
 fig, (ax, bx) = S.figure(ncols=2, width="page", aspect=0.85)
+peak = 0.0
 for g, model in (("/sgd/%s/histogram" % cs, "sgd"), ("/sde/%s/lm/histogram" % cs, "sde_lm")):
-    S.hist_density(ax, S.read(f, g + "/edges_x"), S.read(f, g + "/counts"), model)
+    peak = max(peak, S.hist_density(ax, S.read(f, g + "/edges_x"), S.read(f, g + "/counts"), model).max())
 S.line(ax, S.read(f, "/fokker_planck/%s/x" % cs), S.read(f, "/fokker_planck/%s/density" % cs), "fp",
        label=f"Fokker–Planck, $T={T:.3g}$")
 e, p = density_of("/theory/%s/gibbs" % cs)
@@ -37,19 +38,19 @@ S.hist_density(ax, S.read(f, g + "/edges_x"), S.read(f, g + "/counts"), "wrong_T
 ax.set_xlabel(S.label["w"])
 ax.set_ylabel(S.label["density"])
 ax.set_title(rf"$L=w^4-2w^2$, $\eta={eta:g}$, $B={B}$", fontsize="medium")
-ax.set_ylim(0, 1.9)
+ax.set_ylim(0, max(1.9, 1.8 * peak))  # room for the legend above the peaks
 ax.legend(fontsize="x-small", loc="upper right", ncol=2, frameon=False)
 S.panel_label(ax, "(a)")
 
 cs = "label_noise"
 for g, model in (("/sgd/%s/histogram" % cs, "sgd"),):
-    S.hist_density(bx, S.read(f, g + "/edges_x"), S.read(f, g + "/counts"), model)
+    S.hist_density(bx, S.read(f, g + "/edges_x"), S.read(f, g + "/counts"), model, label="SGD")
 S.line(bx, S.read(f, "/fokker_planck/%s/x" % cs), S.read(f, "/fokker_planck/%s/density" % cs), "fp",
        label=r"FP, $D=\eta\Sigma_B(\theta)/2$")
 Ti = S.need_attr(f, "/theory/" + cs, "T_iso")
 e, p = density_of("/theory/%s/gibbs_T_iso" % cs)
-S.line(bx, centres(e), p, "gibbs", label=rf"Gibbs at $T=\mathbb{{E}}D={Ti:.3g}$")
-bx.axvline(S.need_attr(f, "/theory/" + cs, "barrier"), color="0.6", lw=0.6, ls="--")
+S.line(bx, centres(e), p, "gibbs", label=rf"Gibbs at $\bar T=\mathbb{{E}}_{{p_\infty}}D={Ti:.3g}$")
+bx.axvline(S.need_attr(f, "/theory/" + cs, "barrier"), color="0.6", lw=0.6, ls="--", label="barrier")
 bx.set_xlabel(S.label["theta"])
 bx.set_ylabel(S.label["density"])
 bx.set_title("label noise: flat (left) vs sharp (right) minimum", fontsize="medium")

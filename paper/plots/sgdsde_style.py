@@ -61,9 +61,12 @@ MODELS = {
     "fp": dict(color=OKABE_ITO["bluish_green"], marker="", linestyle="-", label="Fokker–Planck"),
     "gibbs": dict(color=OKABE_ITO["black"], marker="", linestyle=":", label="Gibbs / theory"),
     "theory": dict(color=OKABE_ITO["black"], marker="", linestyle=":", label="theory"),
-    "gd": dict(color=OKABE_ITO["orange"], marker="v", linestyle="-", label="GD / gradient flow"),
+    # GD is black (solid, with markers): orange was too close to SGD's vermillion to tell apart.
+    "gd": dict(color=OKABE_ITO["black"], marker="v", linestyle="-", label="GD / gradient flow"),
+    # Isotropic Langevin dynamics at a constant T standing in for state-dependent noise.
+    "iso": dict(color=OKABE_ITO["reddish_purple"], marker="P", linestyle="-.", label="isotropic Langevin"),
     # The exact law of SGD's Gaussian chain (Euler–Maruyama at dt = η): SGD's prediction at finite η.
-    "em_chain": dict(color=OKABE_ITO["black"], marker="", linestyle="-", label=r"EM chain at $dt=\eta$"),
+    "em_chain": dict(color=OKABE_ITO["orange"], marker="", linestyle="-", label=r"EM chain at $dt=\eta$"),
     # The seed report's temperature T = σ²/η (THEORY.md §2): shown only to be refuted.
     "wrong_T": dict(color=OKABE_ITO["grey"], marker="x", linestyle=(0, (1, 1)),
                     label=r"seed report, $T=\sigma^2/\eta$"),
@@ -398,9 +401,14 @@ def sequential(n: int, cmap: str = "cividis"):
     return [plt.get_cmap(cmap)(v) for v in np.linspace(0.05, 0.9, max(n, 1))]
 
 
-def panel_label(ax, text: str, loc=(0.02, 0.96)):
-    """(a), (b) … in the upper left corner of a panel."""
-    ax.text(*loc, text, transform=ax.transAxes, ha="left", va="top", fontweight="bold")
+def panel_label(ax, text: str, loc=None):
+    """(a), (b) … just above the upper left corner of a panel, outside the data area (a label
+    inside the axes ends up on some data point or legend sooner or later); loc = (x, y) in axes
+    coordinates puts it there instead (upper-left anchored)."""
+    if loc is None:
+        ax.text(0.0, 1.015, text, transform=ax.transAxes, ha="right", va="bottom", fontweight="bold")
+    else:
+        ax.text(*loc, text, transform=ax.transAxes, ha="left", va="top", fontweight="bold")
 
 
 # ---- writing -------------------------------------------------------------------------------------
