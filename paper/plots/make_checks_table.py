@@ -139,11 +139,14 @@ def read_checks(path: Path):
         passed = col("passed", default=0) != 0
         kind = list(g["kind"].asstr()[()]) if "kind" in g else ["two_sided"] * n
         desc = list(g["description"].asstr()[()]) if "description" in g else [""] * n
+        # Files from before roles existed: every row a claim, resolution unknown.
+        role = list(g["role"].asstr()[()]) if "role" in g else ["claim"] * n
+        resolution = col("resolution")
         profile = f.attrs.get("profile", b"")
         profile = profile.decode() if isinstance(profile, bytes) else str(profile)
     rows = [dict(name=names[i], measured=measured[i], stderr=stderr[i], predicted=predicted[i],
                  tolerance=tol[i], passed=bool(passed[i]), kind=kind[i], description=desc[i],
-                 profile=profile) for i in range(n)]
+                 role=role[i], resolution=resolution[i], profile=profile) for i in range(n)]
     return rows, None
 
 
@@ -187,6 +190,38 @@ def collapse(rows, max_group: int):
             yield max(g, key=margin), len(g)
 
 
+def write_controls_table(results: Path, out: Path) -> None:
+    """controls_table.tex from results/controls/<profile>/summary.csv (scripts/controls): per
+    experiment and negative control, the claims whose prediction the control changed and how many
+    of them failed; the paper profile's if it exists, else the quick one's."""
+    lines = []
+    for profile in ("paper", "quick"):
+        csv = results / "controls" / profile / "summary.csv"
+        if csv.exists():
+            rows = [l.split(",") for l in csv.read_text().splitlines()[1:] if l.strip()]
+            controls = list(dict.fromkeys(r[1] for r in rows))
+            exps = list(dict.fromkeys(r[0] for r in rows))
+            cell = {(r[0], r[1]): (int(r[6]), int(r[7])) for r in rows}
+            claims = {r[0]: (int(r[2]), int(r[3])) for r in rows}
+            lines += [r"\begin{table}[t]\centering\footnotesize",
+                      r"\caption{Negative controls (" + profile + r" profile, \texttt{scripts/controls}): for"
+                      r" each experiment and deliberately wrong theory, failed/affected claims, where"
+                      r" \emph{affected} are the claims whose prediction the control changes.}\label{tab:controls}",
+                      r"\begin{tabular}{@{}l" + "c" * len(controls) + "@{}}", r"\toprule",
+                      "claims (passed) & " + " & ".join(tex_escape(c.replace("_", " ")) for c in controls)
+                      + r"\\", r"\midrule"]
+            for e in exps:
+                n, ok = claims[e]
+                lines.append(tex_escape(e.replace("_", " ")) + f" {n} ({ok}) & "
+                             + " & ".join("%d/%d" % (cell[(e, c)][1], cell[(e, c)][0]) if (e, c) in cell else "--"
+                                          for c in controls) + r"\\")
+            lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+            break
+    if not lines:
+        lines = [r"\textit{Negative controls not run yet: \texttt{scripts/controls}.}"]
+    (out / "controls_table.tex").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", type=Path, default=REPO / "results")
@@ -203,12 +238,17 @@ def main(argv=None) -> int:
 
     table, macros, skipped = [], [], []
     total = passed = 0
+    roles = {"claim": [0, 0], "identity": [0, 0], "illustration": [0, 0]}  # [total, passed]
     n_exp = 0
     for exp in order:
         rows, status = read_checks(files[exp])
         if status:
             skipped.append(f"{exp} ({status})")
         exp_passed = sum(r["passed"] for r in rows)
+        for r in rows:
+            t = roles.setdefault(r["role"], [0, 0])
+            t[0] += 1
+            t[1] += r["passed"]
         total += len(rows)
         passed += exp_passed
         n_exp += 1
@@ -226,9 +266,13 @@ def main(argv=None) -> int:
             m, p, t, _ = row_cells(r)
             mark = r"\checkpass" if r["passed"] else r"\checkfail"
             shown = tex_escape(r["name"])
+            if r["role"] != "claim":
+                shown += rf" \normalfont\footnotesize({r['role']})"
             if n_group > 1:
                 shown += rf" \normalfont\footnotesize(closest to its limit of {n_group}, all passed)"
             name = rf"\checkname{{{shown}}}{{{tex_escape(r['description'])}}}"
+            if math.isfinite(r["resolution"]):
+                t += rf"\newline{{\footnotesize res.\ {fmt_num(r['resolution'], 2)}}}"
             table.append(rf" & {name} & {m} & {p} & {t} & {mark} \\")
             ck = f"{key}@{tex_key(r['name'])}"
             for field, val in (("measured", fmt_num(r["measured"])), ("stderr", fmt_num(r["stderr"], 2)),
@@ -246,12 +290,14 @@ def main(argv=None) -> int:
         comment.append("% Experiments without checks: " + ", ".join(skipped))
 
     tab = comment + [
-        r"\begin{longtable}{@{}p{0.3em}p{0.36\linewidth}llll@{}}",
+        r"\begin{longtable}{@{}p{0.3em}p{0.36\linewidth}llp{5.5em}l@{}}",
         r"\caption{Every check recorded by the experiments in \texttt{/summary/checks}, one row each:"
         r" measured value $\pm$ one standard error, the prediction (the formulas of"
         r" Section~\ref{sec:theory} or the finite-$\eta$ references of Section~\ref{sec:chain}) and the"
         r" tolerance; a check passes when $|\text{measured}-\text{predicted}|\le\text{tolerance}$, or,"
-        r" for a one-sided check ($\le$ or $\ge$ in the prediction column), when the bound holds.}"
+        r" for a one-sided check ($\le$ or $\ge$ in the prediction column), when the bound holds."
+        r" Rows marked identity or illustration are not claims (Section~\ref{sec:power}); res.\ is the"
+        r" resolution: tolerance/$|$prediction$|$, or the relative headroom of a bound.}"
         r"\label{tab:checks}\\",
         r"\toprule",
         r"\multicolumn{2}{@{}l}{check} & measured & predicted & tolerance & \\",
@@ -273,11 +319,18 @@ def main(argv=None) -> int:
         f"\\newcommand{{\\checkstotal}}{{{total}}}",
         f"\\newcommand{{\\checksfailed}}{{{total - passed}}}",
         f"\\newcommand{{\\checksexperiments}}{{{n_exp}}}",
+        f"\\newcommand{{\\claimstotal}}{{{roles['claim'][0]}}}",
+        f"\\newcommand{{\\claimspassed}}{{{roles['claim'][1]}}}",
+        f"\\newcommand{{\\identitiestotal}}{{{roles['identity'][0]}}}",
+        f"\\newcommand{{\\illustrationstotal}}{{{roles['illustration'][0]}}}",
+        # Bonferroni bound on a false alarm among the claims at 5 standard errors (docs/stats.md).
+        f"\\newcommand{{\\familywise}}{{{fmt_num(min(1.0, roles['claim'][0] * math.erfc(5 / math.sqrt(2))), 2)}}}",
         r"\makeatletter",
         *macros,
         r"\makeatother",
     ]
     (args.out / "checks_summary.tex").write_text("\n".join(summ) + "\n", encoding="utf-8")
+    write_controls_table(args.results, args.out)
     print(f"make_checks_table: {passed}/{total} checks passed across {n_exp} experiments "
           f"→ {args.out / 'checks_table.tex'}")
     return 0
