@@ -153,6 +153,9 @@ TEST_CASE(
   const auto checks = f.read_checks();
   CHECK(checks.size() >= 3 * expected.size());
   for (const auto& c : checks) CHECK_MESSAGE(c.passed, c.name);
+  // Properties of the closed forms, not of any dynamics: every row is an identity, none a claim.
+  for (const auto& c : checks) CHECK_MESSAGE(c.role == sgdsde::io::CheckRole::identity, c.name);
+  CHECK(f.attribute_string("/", "negative_control") == "none");
   const auto dims = f.dims("/landscapes/muller_brown/value");
   CHECK(dims == std::vector<std::size_t>{101, 101});
   CHECK(f.dims("/landscapes/muller_brown/gradient") == std::vector<std::size_t>{2, 101, 101});
@@ -208,6 +211,7 @@ TEST_CASE("landscape_atlas: bad inputs are one line on stderr, a non-zero exit a
       {{"--config", malformed.string()}, "malformed.toml:3:"},
       {{"--profile", "huge"}, "unknown profile 'huge'"},
       {{"--out", (plain / "x.h5").string()}, "is not a folder"},
+      {{"--control", "temperature_x3"}, "--control: 'temperature_x3' is not one of none, temperature_x2"},
   };
   for (const auto& [args, needle] : cases) {
     CAPTURE(needle);

@@ -65,3 +65,31 @@ TEST_CASE("batch means without replacement: C(N, B) of them, mean preserved, var
   const double s2 = v.squaredNorm() / 10.0;
   CHECK(m.squaredNorm() / 210.0 == doctest::Approx((10.0 - 4.0) / 9.0 * s2 / 4.0).epsilon(1e-12));
 }
+
+TEST_CASE("the chain's law after k steps: banded steps and repeated squaring agree with K^k p0") {
+  // Double well at T = 0.25, dt = 0.01: the kernel is a band of a few hundred cells out of 600.
+  auto lp = [](double w) { return 4.0 * w * (w * w - 1.0); };
+  auto D = [](double) { return 0.25; };
+  const Index n = 600;
+  const Mat K = theory::euler_maruyama_kernel_1d(lp, D, 0.01, -3.0, 3.0, n);
+  for (Index j = 0; j < n; ++j) CHECK(K.col(j).sum() == doctest::Approx(1.0).epsilon(1e-12));
+  Vec p0 = Vec::Zero(n);
+  p0[n / 3] = 1.0;
+  // 3000 steps: the last stretch (2950) goes by repeated squaring, the first ones step by step.
+  const Mat laws = theory::propagate_chain_law(K, p0, {0, 10, 50, 3000});
+  CHECK((laws.col(0) - p0).cwiseAbs().maxCoeff() == 0.0);
+  Vec p = p0;
+  for (int k = 1; k <= 3000; ++k) {
+    p = K * p;
+    if (k == 10) CHECK((laws.col(1) - p).cwiseAbs().sum() < 1e-12);
+    if (k == 50) CHECK((laws.col(2) - p).cwiseAbs().sum() < 1e-12);
+  }
+  CHECK((laws.col(3) - p).cwiseAbs().sum() < 1e-10);
+  CHECK(laws.col(3).sum() == doctest::Approx(1.0).epsilon(1e-10));
+  // By 3000 steps (t = 30 ≈ one relaxation time of the inter-well mode) mass has crossed the barrier
+  // but not yet balanced: the test would not see a wrong long stretch if it were already invariant.
+  const double right = laws.col(3).tail(n / 2).sum();
+  CHECK(right > 0.1);
+  CHECK(right < 0.45);
+  CHECK_THROWS(theory::propagate_chain_law(K, p0, {50, 10}));
+}

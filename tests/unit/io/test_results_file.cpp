@@ -7,6 +7,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 
 #include "sgdsde/core/errors.hpp"
 #include "sgdsde/core/types.hpp"
@@ -275,4 +276,51 @@ TEST_CASE("checks: pass rules, table and round trip") {
   }
   CHECK(r.dims("/summary/checks/passed") == std::vector<std::size_t>{9});
   CHECK(r.attribute_int("/summary/checks", "num_passed") == 4);
+}
+
+TEST_CASE("checks: roles, resolution and the family-wise bound") {
+  using sgdsde::io::CheckRole;
+  Checks c;
+  c.add("T", 1.02, 0.01, 1.0, 0.05);                  // resolution 0.05: sees a 6% error in T
+  c.add_upper("tv", 0.02, 0.002, 0.05);               // headroom (0.05 − 0.02)/0.05
+  c.add_identity("grad at minimum", 1e-14, 0.0, 1e-12);
+  c.add_bool("finite", true);
+  c.add("case: a", 1.0, 0.1, 1.0, 0.5);
+  c.add("case: b", 1.0, 0.1, 1.0, 0.5);
+  CHECK(c.set_role_of_prefix("case:", CheckRole::illustration) == 2);
+  c.set_role("finite", CheckRole::identity);
+  CHECK_THROWS_AS(c.set_role("no such row", CheckRole::claim), std::logic_error);
+  CHECK(c.count(CheckRole::claim) == 2);
+  CHECK(c.count(CheckRole::identity) == 2);
+  CHECK(c.count(CheckRole::illustration) == 2);
+  CHECK(c.count_passed(CheckRole::claim) == 2);
+  const auto& rows = c.rows();
+  CHECK(rows[0].resolution == doctest::Approx(0.05));
+  CHECK(rows[1].resolution == doctest::Approx(0.6));
+  CHECK(std::isnan(rows[2].resolution));  // prediction 0
+  CHECK(std::isnan(rows[3].resolution));  // yes/no
+  // n · P(|Z| > 5) = n · 5.733e-7, capped at 1.
+  CHECK(sgdsde::io::family_wise_false_alarm(1000) == doctest::Approx(5.733e-4).epsilon(1e-3));
+  CHECK(sgdsde::io::family_wise_false_alarm(10'000'000) == 1.0);
+
+  std::ostringstream os;
+  c.print(os);
+  CHECK(os.str().find("PASS (identity)") != std::string::npos);
+  CHECK(os.str().find("claims 2/2") != std::string::npos);
+
+  TempDir dir;
+  const fs::path p = dir.path / "roles.h5";
+  {
+    ResultsFile f(p);
+    c.write(f);
+    f.commit();
+  }
+  const auto back = ResultsReader(p).read_checks();
+  REQUIRE(back.size() == rows.size());
+  for (std::size_t i = 0; i < back.size(); ++i) {
+    CHECK(back[i].role == rows[i].role);
+    CHECK((back[i].resolution == rows[i].resolution ||
+           (std::isnan(back[i].resolution) && std::isnan(rows[i].resolution))));
+  }
+  CHECK(ResultsReader(p).attribute_int("/summary/checks", "num_claims") == 2);
 }
