@@ -101,6 +101,32 @@ TEST_CASE("every IDX defect is one InputError naming the file and the defect") {
   CHECK(contains(gz, f.string()));
 }
 
+TEST_CASE("IDX: the reader holds no more than the header announces, and refuses a lying header") {
+  TempDir t;
+  const fs::path f = t.path / "bad";
+  // The element type is named in hex, as the format defines it (0x0D: float).
+  write_bytes(f, {0, 0, 0x0D, 1, 0, 0, 0, 1, 5});
+  CHECK(contains(input_error([&] { (void)read_idx(f, 1); }), "element type 0x0D"));
+  // A header that claims 60000 × 28 × 28 bytes over a 16-byte body, plain and gzip: refused as
+  // truncated (the reader allocates for the bytes it finds, never for what the header claims).
+  std::vector<std::uint8_t> lying(16, 7);
+  for (const bool gz : {false, true}) {
+    write_idx(f, {60000, 28, 28}, lying, gz);
+    CHECK(contains(input_error([&] { (void)read_idx(f, 3); }),
+                   "truncated data: the header announces 47040000"));
+  }
+  // A gzip bomb behind a small header: 1 element announced, 64 MiB of zeros follow (64 KiB
+  // compressed). The reader stops one byte past the announced size instead of inflating it all.
+  write_idx(f, {1}, std::vector<std::uint8_t>(std::size_t{64} << 20), true);
+  CHECK(fs::file_size(f) < (std::uintmax_t{1} << 20));
+  CHECK(contains(
+      input_error([&] { (void)read_idx(f, 1); }),
+      "the dimensions disagree with the data: the header announces 1 elements, the file holds more"));
+  // Products of dimensions beyond 2^32 elements are refused before anything is read or allocated.
+  write_bytes(f, {0, 0, 8, 3, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 2, 1, 2});
+  CHECK(contains(input_error([&] { (void)read_idx(f, 3); }), "more than 2^32 elements"));
+}
+
 TEST_CASE("image/label pairs: counts must agree and labels be below the number of classes") {
   TempDir t;
   write_pair(t.path, true);
