@@ -82,7 +82,11 @@ int main(int argc, char** argv) {
     const stats::Histogram1D empty(-2.0, 2.0, bins);
     const auto geo = stats::BinGeometry::of(empty);
     auto lp = [&dw](double w) { return dw.derivative1(w); };
-    const double T = r * sigma * sigma / 2.0;
+    // The predictions' theory (--control): the temperature of the Gibbs law and of every chain law, and
+    // the sampling factor c of Σ_B. SGD (η, B, the data, the sampling mode) is never changed: the
+    // corrected run's η = r B / c uses the true c.
+    const Theory& theo = ctx.theory();
+    const double T = theo.temperature(r * sigma * sigma / 2.0);
     const Vec gibbs = theory::gibbs_bin_probabilities_1d([&dw](double w) { return dw.value1(w); }, empty, T);
     io::write_probabilities(f, "/theory/gibbs", gibbs, geo, "gibbs", "gibbs");
     f.set_attribute("/theory", "T", T);
@@ -114,6 +118,11 @@ int main(int argc, char** argv) {
       const auto problem = exact_isotropic_additive_noise(dw, s.N, sigma, ctx.seed() + 100 + i);
       const double c_mode = batch_noise_factor(s.N, s.B, s.mode);
       const double T_run = s.eta * problem.per_sample_covariance(Vec::Zero(1))(0, 0) * c_mode / (2.0 * s.B);
+      // the theory's: T factor and its sampling factor c (1 with replacement, (N-B)/(N-1) without)
+      const double model = theo.temperature_factor() * theo.batch_noise_factor(c_mode) / c_mode;
+      const double T_model =
+          theo.temperature_factor() * (s.eta * problem.per_sample_covariance(Vec::Zero(1))(0, 0) *
+                                       theo.batch_noise_factor(c_mode) / (2.0 * s.B));
       const long steps = steps_for(t_run, s.eta);
       SgdEnsemble sgd(problem, Sgd{}, ConstantLr{s.eta}, s.B, s.mode, ctx.seed() + 200 + i);
       Ensemble x(1, M);
@@ -130,18 +139,22 @@ int main(int argc, char** argv) {
       f.set_attribute(g, "sampling", s.mode_label);
       f.set_attribute(g, "noise_factor", c_mode);
       f.set_attribute(g, "T_actual", T_run);
+      f.set_attribute(g, "T_model", T_model);
       f.set_attribute(g, "steps", static_cast<std::int64_t>(steps));
       // The law this run's chain has (its actual temperature) and the one at the nominal T.
       // Without replacement from a small N the minibatch noise is far from Gaussian: use the exact
-      // SGD chain with every possible batch mean as its noise law.
+      // SGD chain with every possible batch mean as its noise law (scaled by sqrt of the theory's
+      // variance over the true one: 1 without a control).
       const bool exact_noise = s.mode == Sampling::without_replacement;
+      const Vec means =
+          exact_noise ? Vec(theory::batch_means_without_replacement(problem.noise().row(0).transpose(), s.B))
+                      : Vec();
       const Vec chain =
-          exact_noise
-              ? theory::discrete_noise_chain_invariant_bin_probabilities_1d(
-                    lp, theory::batch_means_without_replacement(problem.noise().row(0).transpose(), s.B),
-                    s.eta, -2.0, 2.0, bins, refine, pad)
-              : theory::euler_maruyama_invariant_bin_probabilities_1d(
-                    lp, [T_run](double) { return T_run; }, s.eta, -2.0, 2.0, bins, refine, pad);
+          exact_noise ? theory::discrete_noise_chain_invariant_bin_probabilities_1d(
+                            lp, model == 1.0 ? means : Vec(means * std::sqrt(model)), s.eta, -2.0, 2.0, bins,
+                            refine, pad)
+                      : theory::euler_maruyama_invariant_bin_probabilities_1d(
+                            lp, [T_model](double) { return T_model; }, s.eta, -2.0, 2.0, bins, refine, pad);
       f.set_attribute(g, "chain_noise", exact_noise ? "exact batch means" : "gaussian");
       io::write_probabilities(f, "/theory/" + s.name + "/em_chain", chain, geo, "em_chain", cs);
       io::write_probabilities(f, "/theory/" + s.name + "/gibbs", gibbs, geo, "gibbs", cs);
@@ -151,11 +164,12 @@ int main(int argc, char** argv) {
           "eta_over_b " + s.name + " (eta=" + fmt(s.eta) + ", B=" + std::to_string(s.B) + ")";
 
       if (s.name == "without_replacement_uncorrected") {
-        // The law at the nominal T: the same batch means scaled by 1/sqrt(c) (variance c⁻¹ times larger).
+        // The law at the nominal T: the same batch means scaled by 1/sqrt(c) (variance c⁻¹ times larger;
+        // and the theory's T factor).
         const Vec chain_nominal = theory::discrete_noise_chain_invariant_bin_probabilities_1d(
             lp,
-            theory::batch_means_without_replacement(problem.noise().row(0).transpose(), s.B) /
-                std::sqrt(c_mode),
+            theo.temperature_factor() == 1.0 ? Vec(means / std::sqrt(c_mode))
+                                             : Vec(means * std::sqrt(theo.temperature_factor() / c_mode)),
             s.eta, -2.0, 2.0, bins, refine, pad);
         io::write_probabilities(f, "/theory/" + s.name + "/em_chain_nominal_T", chain_nominal, geo,
                                 "em_chain_nominal_T", cs);
@@ -238,6 +252,8 @@ int main(int argc, char** argv) {
                "floor's mean "
                "over the runs divided by the eta range (the floor's possible slope)");
     checks.add(std::string("eta_over_b: no particle diverged"), static_cast<double>(diverged), 0.0, 0.0, 0.0,
-               "every run stays finite");
+               "every run stays finite (a condition of the measurement, no prediction: illustration, cannot "
+               "tell an error in T)");
+    checks.set_role("eta_over_b: no particle diverged", io::CheckRole::illustration);
   });
 }

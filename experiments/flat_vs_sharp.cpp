@@ -150,6 +150,11 @@ int main(int argc, char** argv) {
     const auto lp = [wells](double w) { return wells.derivative1(w); };
     const double Hf = wells.second1(-1.0), Hs = wells.second1(1.0);
     const theory::MfptOptions mo{lo, 256, 8, 1e-10, 1 << 15};
+    // The predictions' theory (--control): D of every continuous model (quadratures, chains, Gibbs,
+    // FP, the SME and isotropic runs). SGD's step caps and the start and length of its occupation
+    // runs are planned from SGD's own D, so that SGD runs exactly as without a control.
+    const Theory& theo = ctx.theory();
+    const bool control = theo.is_control();
 
     out.create_group("/theory");
     for (const char* g : {"/sgd", "/sde", "/isotropic", "/fokker_planck"}) out.create_group(g);
@@ -181,7 +186,11 @@ int main(int argc, char** argv) {
       const auto B = static_cast<Index>(std::llround(batches[i]));
       x[i] = static_cast<double>(B) / eta;
       eta_over_b[i] = eta / static_cast<double>(B);
-      const LabelNoiseSmeDiffusion1D<FlatSharpWells> D(noise, eta, B, Sampling::with_replacement);
+      const LabelNoiseSmeDiffusion1D<FlatSharpWells> D_sgd(noise, eta, B, Sampling::with_replacement);
+      // the theory's D = η c Σ₁/(2B): its sampling factor c (1 with replacement) and its T factor
+      const double c_mode = batch_noise_factor(noise.num_samples(), B, Sampling::with_replacement);
+      LabelNoiseSmeDiffusion1D<FlatSharpWells> D = D_sgd;
+      D.scale *= theo.temperature_factor() * theo.batch_noise_factor(c_mode) / c_mode;
       const double Ti = D(-1.0);  // isotropic noise of the size of SGD's at the flat minimum
       T_iso[i] = Ti;
       const auto Dc = [Ti](double) { return Ti; };
@@ -193,6 +202,7 @@ int main(int argc, char** argv) {
       qi_f[i] = theory::mean_first_passage_time_langevin(lp, Ti, -1.0, 1.0, mo).tau;
       qi_s[i] = theory::mean_first_passage_time_leftward(lp, Dc, 1.0, -1.0, hi, mo).tau;
       const auto c = chain_times(lp, D, eta, lo, hi, cps);
+      const auto c_plan = control ? chain_times(lp, D_sgd, eta, lo, hi, cps) : c;  // SGD's caps, t_rel
       const auto cs = chain_times(lp, D, dt_sde, lo, hi, cps);
       const auto ci = chain_times(lp, Dc, eta, lo, hi, cps);
       ch_f[i] = c[0].steps, ch_s[i] = c[1].steps, chs_f[i] = cs[0].steps, chs_s[i] = cs[1].steps;
@@ -217,6 +227,9 @@ int main(int argc, char** argv) {
       const Index nb = 4000;
       const Vec pq = theory::stationary_bin_probabilities_1d(lp, D, lo, hi, nb);
       m_fp[i] = mass_below(pq, lo, hi, wb);
+      // SGD's occupation runs start from its own continuous law (the plan), whatever the control
+      const Vec pq_plan = control ? theory::stationary_bin_probabilities_1d(lp, D_sgd, lo, hi, nb) : pq;
+      const double m_start_sgd = control ? mass_below(pq_plan, lo, hi, wb) : m_fp[i];
       // its own quadrature error, estimated as the solver's is: the same mass on half as many bins
       m_fp_ref_err[i] = std::abs(
           m_fp[i] - mass_below(theory::stationary_bin_probabilities_1d(lp, D, lo, hi, nb / 2), lo, hi, wb));
@@ -263,9 +276,9 @@ int main(int argc, char** argv) {
         out.write(g, e.times);
       };
       {
-        const Escape a = escape(sgd, -1.0, eta, Me, cap(ch_f[i], eta), block);
+        const Escape a = escape(sgd, -1.0, eta, Me, cap(c_plan[0].steps, eta), block);
         record("/sgd/escape_flat" + tag, a, sgd_f[i], sgd_fse[i]);
-        const Escape b = escape(sgd, 1.0, eta, Me, cap(ch_s[i], eta), block);
+        const Escape b = escape(sgd, 1.0, eta, Me, cap(c_plan[1].steps, eta), block);
         record("/sgd/escape_sharp" + tag, b, sgd_s[i], sgd_sse[i]);
         const Escape cdf = escape(sde, -1.0, dt_sde, Me, cap(chs_f[i], dt_sde), block);
         record("/sde/escape_flat" + tag, cdf, sde_f[i], sde_fse[i]);
@@ -279,29 +292,39 @@ int main(int argc, char** argv) {
 
       // ---- occupation: start from the continuous stationary law p ∝ e^{−Φ}/D (inverse CDF),
       // run relaxation_times / (k_flat + k_sharp); the final states are independent samples ----
+      // (SGD: from its own law for its own relaxation times; the SDE: the theory's law and times)
+      double occ_memory_sgd = 0.0;
       {
+        const double relax = cfg.get<double>("occupation.relaxation_times");
         const double t_rel = 1.0 / (1.0 / ch_f[i] + 1.0 / ch_s[i]);
-        const double t_run = cfg.get<double>("occupation.relaxation_times") * t_rel;
-        occ_memory[i] = std::exp(-cfg.get<double>("occupation.relaxation_times"));
-        Vec cdf(nb + 1);
-        cdf[0] = 0;
-        for (Index k = 0; k < nb; ++k) cdf[k + 1] = cdf[k] + pq[k];
-        const CounterRng init(s0 + 4);
-        Ensemble x0(1, Mo);
-        for (Index p = 0; p < Mo; ++p) {
-          const double u =
-              init.uniforms(static_cast<std::uint32_t>(p), 0, CounterRng::slot(Purpose::init, 0))[0] *
-              cdf[nb];
-          const Index k = std::min<Index>(
-              nb - 1,
-              static_cast<Index>(std::upper_bound(cdf.data(), cdf.data() + nb + 1, u) - cdf.data()) - 1);
-          x0(0, p) = lo + (hi - lo) * (static_cast<double>(k) + (u - cdf[k]) / std::max(pq[k], 1e-300)) /
-                              static_cast<double>(nb);
-        }
-        auto occupy = [&](auto& model, double dt, double& frac, double& se, const std::string& g) {
+        const double t_run = relax * t_rel;
+        const double t_run_sgd = control ? relax / (1.0 / c_plan[0].steps + 1.0 / c_plan[1].steps) : t_run;
+        occ_memory[i] = std::exp(-relax);
+        occ_memory_sgd = std::exp(-t_run_sgd / t_rel);  // the theory's memory of SGD's start
+        const auto draw = [&](const Vec& pr) {
+          Vec cdf(nb + 1);
+          cdf[0] = 0;
+          for (Index k = 0; k < nb; ++k) cdf[k + 1] = cdf[k] + pr[k];
+          const CounterRng init(s0 + 4);
+          Ensemble x0(1, Mo);
+          for (Index p = 0; p < Mo; ++p) {
+            const double u =
+                init.uniforms(static_cast<std::uint32_t>(p), 0, CounterRng::slot(Purpose::init, 0))[0] *
+                cdf[nb];
+            const Index k = std::min<Index>(
+                nb - 1,
+                static_cast<Index>(std::upper_bound(cdf.data(), cdf.data() + nb + 1, u) - cdf.data()) - 1);
+            x0(0, p) = lo + (hi - lo) * (static_cast<double>(k) + (u - cdf[k]) / std::max(pr[k], 1e-300)) /
+                                static_cast<double>(nb);
+          }
+          return x0;
+        };
+        const Ensemble x0_sde = draw(pq), x0_sgd = control ? draw(pq_plan) : x0_sde;
+        auto occupy = [&](auto& model, const Ensemble& x0, double t_len, double dt, double& frac, double& se,
+                          const std::string& g) {
           Ensemble xs = x0;
           RunOptions opt;
-          opt.n_steps = static_cast<long>(std::ceil(t_run / dt));
+          opt.n_steps = static_cast<long>(std::ceil(t_len / dt));
           run_ensemble(model, xs, opt);
           double n = 0;
           for (Index p = 0; p < Mo; ++p) n += xs(0, p) < wb;
@@ -310,9 +333,9 @@ int main(int argc, char** argv) {
           out.write(g, Vec(xs.row(0).transpose()));
           return opt.n_steps;
         };
-        occ_steps[i] =
-            static_cast<double>(occupy(sgd, eta, occ_sgd[i], occ_sgd_se[i], "/sgd/occupation_final" + tag));
-        occupy(sde, dt_sde, occ_sde[i], occ_sde_se[i], "/sde/occupation_final" + tag);
+        occ_steps[i] = static_cast<double>(
+            occupy(sgd, x0_sgd, t_run_sgd, eta, occ_sgd[i], occ_sgd_se[i], "/sgd/occupation_final" + tag));
+        occupy(sde, x0_sde, t_run, dt_sde, occ_sde[i], occ_sde_se[i], "/sde/occupation_final" + tag);
       }
       bar.add(1);
 
@@ -330,23 +353,31 @@ int main(int argc, char** argv) {
       logcheck(
           "ln tau_sharp SGD vs Gaussian chain", sgd_s[i], sgd_sse[i], ch_s[i],
           "SGD is the Euler-Maruyama chain at dt = eta up to the non-Gaussianity of the minibatch noise");
+      // The EM runs against the exact MFPT of the very chain they simulate: identities of the code
+      // (they move with the theory under a control), not claims about SGD.
+      const std::string em_identity = " (identity: Monte Carlo of the chain vs its exact MFPT)";
       logcheck("ln tau_flat SDE vs its chain", sde_f[i], sde_fse[i], chs_f[i],
-               "SME Euler-Maruyama at dt_sde");
+               "SME Euler-Maruyama at dt_sde" + em_identity);
       logcheck("ln tau_sharp SDE vs its chain", sde_s[i], sde_sse[i], chs_s[i],
-               "SME Euler-Maruyama at dt_sde");
+               "SME Euler-Maruyama at dt_sde" + em_identity);
       logcheck("ln tau_flat isotropic vs chain", iso_f[i], iso_fse[i], chi_f[i],
-               "Langevin EM at T_iso, dt = eta");
+               "Langevin EM at T_iso, dt = eta" + em_identity);
       logcheck("ln tau_sharp isotropic vs chain", iso_s[i], iso_sse[i], chi_s[i],
-               "Langevin EM at T_iso, dt = eta");
+               "Langevin EM at T_iso, dt = eta" + em_identity);
+      for (const char* n : {"ln tau_flat SDE vs its chain", "ln tau_sharp SDE vs its chain",
+                            "ln tau_flat isotropic vs chain", "ln tau_sharp isotropic vs chain"})
+        checks.set_role(b + n, io::CheckRole::identity);
       // occupation: the runs start from the continuous law, so a fraction e^{−t/t_rel} of the
       // difference chain − continuous may remain (model part of the tolerance)
       checks.add(b + "flat occupation SGD vs chain invariant", occ_sgd[i], occ_sgd_se[i], m_chain[i],
-                 5.0 * occ_sgd_se[i] + occ_memory[i] * std::abs(m_chain[i] - m_fp[i]),
+                 5.0 * occ_sgd_se[i] + occ_memory_sgd * std::abs(m_chain[i] - m_start_sgd),
                  "stationary flat-basin mass of the Gaussian chain at dt = eta; tolerance 5 se (binomial) + "
                  "e^{-t/t_rel}|chain - continuous| (memory of the start drawn from e^{-Phi}/D)");
-      checks.add(b + "flat occupation SDE vs chain invariant", occ_sde[i], occ_sde_se[i], m_chain_sde[i],
-                 5.0 * occ_sde_se[i] + occ_memory[i] * std::abs(m_chain_sde[i] - m_fp[i]),
-                 "as for SGD, chain at dt_sde");
+      checks.add(
+          b + "flat occupation SDE vs chain invariant", occ_sde[i], occ_sde_se[i], m_chain_sde[i],
+          5.0 * occ_sde_se[i] + occ_memory[i] * std::abs(m_chain_sde[i] - m_fp[i]),
+          "as for SGD, chain at dt_sde (identity: the EM chain's Monte Carlo vs its exact invariant law)");
+      checks.set_role(b + "flat occupation SDE vs chain invariant", io::CheckRole::identity);
       checks.add_lower(
           b + "flat occupation SGD above isotropic Gibbs + 5 se", occ_sgd[i], occ_sgd_se[i],
           m_gibbs[i] + 5.0 * occ_sgd_se[i],
@@ -358,7 +389,8 @@ int main(int argc, char** argv) {
                  "|m(n/2) - m(n/4)| (its discretisation error estimate: 15 times the error of m(n) for a "
                  "second-order error, and it also covers an error that falls unevenly with n, as the "
                  "barrier's position within its cell changes) + |m(4000) - m(2000)| for the quadrature "
-                 "of e^{-Phi}/D on 4000 bins");
+                 "of e^{-Phi}/D on 4000 bins (identity: the solver's discretisation error)");
+      checks.set_role(b + "FP solver flat mass vs exact e^{-Phi}/D", io::CheckRole::identity);
     }
     bar.finish();
 
@@ -402,16 +434,24 @@ int main(int argc, char** argv) {
     checks.add(
         "slope SDE vs continuous quadrature", f_sde.b, f_sde.se_b, s_q,
         5.0 * f_sde.se_b + std::abs(stats::fit_line_weighted(x, ln_ratio(chs_f, chs_s), r_sde_se).b - s_q),
-        "SME Euler-Maruyama; tolerance 5 se + |slope(chain at dt_sde) - slope(continuous)|");
-    checks.add("slope isotropic vs isotropic quadrature", f_iso.b, f_iso.se_b, s_qi,
-               5.0 * f_iso.se_b + std::abs(s_chi - s_qi),
-               "isotropic noise: the ratio stays flat (Kramers: only the prefactor sqrt(H_s/H_f) differs); "
-               "tolerance 5 se + |slope(chain) - slope(continuous)|");
+        "SME Euler-Maruyama; tolerance 5 se + |slope(chain at dt_sde) - slope(continuous)| (identity: the EM "
+        "discretisation of the SDE whose quadrature it is compared with)");
+    checks.set_role("slope SDE vs continuous quadrature", io::CheckRole::identity);
+    checks.add(
+        "slope isotropic vs isotropic quadrature", f_iso.b, f_iso.se_b, s_qi,
+        5.0 * f_iso.se_b + std::abs(s_chi - s_qi),
+        "isotropic noise: the ratio stays flat (Kramers: only the prefactor sqrt(H_s/H_f) differs); "
+        "tolerance 5 se + |slope(chain) - slope(continuous)| (identity: EM of the Langevin equation whose "
+        "quadrature it is compared with)");
+    checks.set_role("slope isotropic vs isotropic quadrature", io::CheckRole::identity);
     checks.add_lower(
         "slope SGD minus slope isotropic: > 5 se", f_sgd.b - f_iso.b, std::hypot(f_sgd.se_b, f_iso.se_b),
         5.0 * std::hypot(f_sgd.se_b, f_iso.se_b),
         "SGD-like noise prefers the flat minimum exponentially in B/eta, isotropic noise does not");
-    checks.add_bool("no censored escape runs", censored == 0, "every particle escaped before the step cap");
+    checks.add_bool("no censored escape runs", censored == 0,
+                    "every particle escaped before the step cap (a condition of the measurement, no "
+                    "prediction: illustration, cannot tell an error in T)");
+    checks.set_role("no censored escape runs", io::CheckRole::illustration);
 
     // ---- tables ----
     auto w = [&](const std::string& g, const std::string& n, const std::vector<double>& v) {
@@ -472,7 +512,9 @@ int main(int argc, char** argv) {
     {
       const std::size_t im = P / 2;
       const auto B = static_cast<Index>(std::llround(batches[im]));
-      const LabelNoiseSmeDiffusion1D<FlatSharpWells> D(noise, eta, B, Sampling::with_replacement);
+      LabelNoiseSmeDiffusion1D<FlatSharpWells> D(noise, eta, B, Sampling::with_replacement);
+      const double c_mode = batch_noise_factor(noise.num_samples(), B, Sampling::with_replacement);
+      D.scale *= theo.temperature_factor() * theo.batch_noise_factor(c_mode) / c_mode;  // the theory's D
       const Index n = 801;
       Vec th = Vec::LinSpaced(n, lo, hi), Lv(n), Dv(n);
       for (Index k = 0; k < n; ++k) Lv[k] = wells.value1(th[k]), Dv[k] = D(th[k]);

@@ -186,6 +186,10 @@ int main(int argc, char** argv) {
     auto& checks = ctx.checks();
     const std::uint64_t seed = ctx.seed();
     const Index N = cfg.get<std::int64_t>("noise.n");
+    // The predictions' theory (--control): Σ_B and T of every prediction (the Lyapunov covariance, the
+    // Fokker-Planck law, the escape step) and the discrete or continuous Lyapunov solution. The SGD runs
+    // (their η, B, data and noise) are never changed.
+    const Theory& theo = ctx.theory();
 
     // ---- convex: GD vs SGD on ½θᵀHθ --------------------------------------------------------------
     {
@@ -208,11 +212,17 @@ int main(int argc, char** argv) {
       out.set_attribute("/sgd/convex", "h", cfg.get<std::vector<double>>("convex.h"));
       Vec exact = x0;
       for (long k = 0; k < K; ++k) exact = (Vec::Ones(2) - eta * h).cwiseProduct(exact);
-      checks.add("convex: GD distance to the minimum after K steps", gd.col(K).norm(), 0.0, exact.norm(),
-                 1e-12 * x0.norm() * static_cast<double>(K),
-                 "GD on a quadratic is (I - eta H)^K theta0 exactly; tol = round-off (1e-12 |theta0| K)");
-      const Mat C = batch_covariance(f.per_sample_covariance(x0), N, 1, Sampling::with_replacement);
-      const Mat S = theory::stationary_covariance_sgd(Mat(h.asDiagonal()), C, eta);
+      checks.add_identity(
+          "convex: GD distance to the minimum after K steps", gd.col(K).norm(), exact.norm(),
+          1e-12 * x0.norm() * static_cast<double>(K),
+          "GD on a quadratic is (I - eta H)^K theta0 exactly; tol = round-off (1e-12 |theta0| "
+          "K) (identity: the map vs its closed form)");
+      // the theory's Σ_B: its sampling factor (1 with replacement) and T factor
+      const double c_mode = batch_noise_factor(N, 1, Sampling::with_replacement);
+      const Mat C = (theo.temperature_factor() * theo.batch_noise_factor(c_mode) / c_mode) *
+                    batch_covariance(f.per_sample_covariance(x0), N, 1, Sampling::with_replacement);
+      const Mat S = theo.discrete_lyapunov() ? theory::stationary_covariance_sgd(Mat(h.asDiagonal()), C, eta)
+                                             : theory::stationary_covariance_sme(Mat(h.asDiagonal()), C, eta);
       const Mat Sm = stats::sample_covariance(fin);
       const double M = static_cast<double>(fin.cols());
       out.write("/theory/convex/covariance_discrete", S);
@@ -250,11 +260,14 @@ int main(int argc, char** argv) {
             std::sqrt(std::max(frac * (1 - frac), 1.0 / static_cast<double>(M)) / static_cast<double>(M));
         out.set_attribute(g, "T", Ts[i]);
         out.set_attribute(g, "fraction_left_start_basin", frac);
-        if (i == 0)
+        if (i == 0) {
           checks.add("himmelblau low T: fraction of runs that left the start basin", frac, se, 0.0, 0.0,
                      "the lowest saddle is >= 13 above the minima: e^{-13/T} escapes expected (basin = "
-                     "nearest minimum)");
-        else
+                     "nearest minimum); illustration: 0 for any T near the nominal one, cannot tell an "
+                     "error in T");
+          checks.set_role("himmelblau low T: fraction of runs that left the start basin",
+                          io::CheckRole::illustration);
+        } else
           checks.add_lower("himmelblau high T: fraction of runs that left the start basin", frac, se,
                            5.0 * se, "at high T runs cross saddles: fraction exceeds 5 se");
       }
@@ -280,7 +293,11 @@ int main(int argc, char** argv) {
       const BatchSampler sampler(N, B, Sampling::with_replacement, seed + 21);
       auto scratch = sampler.make_scratch();
       std::vector<Index> batch(static_cast<std::size_t>(B));
+      // Σ_B as the theory has it (its sampling factor; with replacement 1). No T enters: g_B's law is
+      // a property of the sampler, and these rows are identities of the code.
+      const double c_mode = batch_noise_factor(N, B, Sampling::with_replacement);
       const Mat SB =
+          (theo.batch_noise_factor(c_mode) / c_mode) *
           batch_covariance(f.per_sample_covariance(Vec::Zero(2)), N, B, Sampling::with_replacement);
       out.write("/theory/gradients/sigma_b", SB);
       for (std::size_t q = 0; q + 1 < pts.size(); q += 2) {
@@ -305,14 +322,18 @@ int main(int argc, char** argv) {
         for (Index j = 0; j < 2; ++j) {
           const double se = std::sqrt(S(j, j) / Gd);
           checks.add(tag + "mean g_B[" + std::to_string(j) + "] vs grad L", mu[j], se, grad[j], 5.0 * se,
-                     "g_B is unbiased (THEORY §1); tol = 5 se");
+                     "g_B is unbiased (THEORY §1); tol = 5 se (identity: a property of the sampler)");
+          checks.set_role(tag + "mean g_B[" + std::to_string(j) + "] vs grad L", io::CheckRole::identity);
         }
         for (auto [j, k] : {std::pair<Index, Index>{0, 0}, {1, 1}, {0, 1}}) {
           const double se = std::sqrt((S(j, j) * S(k, k) + S(j, k) * S(j, k)) / (Gd - 1.0));
           checks.add(
               tag + "Cov g_B[" + std::to_string(j) + std::to_string(k) + "] vs Sigma_B", S(j, k), se,
               SB(j, k), 5.0 * se,
-              "Sigma_B = Sigma_1/B with replacement (THEORY §1); se = sqrt((S_jj S_kk + S_jk^2)/(G-1))");
+              "Sigma_B = Sigma_1/B with replacement (THEORY §1); se = sqrt((S_jj S_kk + S_jk^2)/(G-1)) "
+              "(identity: a property of the sampler)");
+          checks.set_role(tag + "Cov g_B[" + std::to_string(j) + std::to_string(k) + "] vs Sigma_B",
+                          io::CheckRole::identity);
         }
       }
       out.set_attribute("/sgd/gradients", "batch", static_cast<std::int64_t>(B));
@@ -344,9 +365,10 @@ int main(int argc, char** argv) {
       Vec g(2);
       cs.gradient(end, g);
       out.write("/theory/surface/gd_limit_minimum", cps[static_cast<std::size_t>(m)].location);
-      checks.add("surface: GD end point distance to the nearest listed minimum",
-                 (end - cps[static_cast<std::size_t>(m)].location).norm(), 0.0, 0.0, 1e-6,
-                 "GD converges to a minimum of the cover surface (Newton-refined critical points)");
+      checks.add_identity("surface: GD end point distance to the nearest listed minimum",
+                          (end - cps[static_cast<std::size_t>(m)].location).norm(), 0.0, 1e-6,
+                          "GD converges to a minimum of the cover surface (Newton-refined critical points; "
+                          "identity: deterministic, no noise)");
     }
 
     // ---- double well trajectories -----------------------------------------------------------------------
@@ -417,7 +439,8 @@ int main(int argc, char** argv) {
       out.set_attribute("/sgd/long", "n_eff", n_eff);
       // Stationary Fokker–Planck density on a grid refining the bins.
       fp::Grid<2> grid(box, bins * refine);
-      const fp::FokkerPlanck<2> fpp(grid, lw, fp::Diffusion::isotropic(T));
+      const double T_model = theo.temperature(T);  // the Fokker-Planck law's T (SGD runs at T)
+      const fp::FokkerPlanck<2> fpp(grid, lw, fp::Diffusion::isotropic(T_model));
       const Vec pv = fpp.stationary().values() * grid.cell_volume();
       auto bin_masses = [&](const Vec& cellmass) {
         Vec m = Vec::Zero(bins * bins);
@@ -433,8 +456,8 @@ int main(int argc, char** argv) {
                               "log_cosh_wells_2d");
       // O(η) model error: the SGD/EM chain is close to Gibbs at T(1 + ηβ/2) (harmonic EM bias with
       // the largest curvature β = 1): the TV between the two Gibbs laws on the bins.
-      const Vec hot = bin_masses(fpp.gibbs(T * (1.0 + 0.5 * eta * LogCoshWells::smoothness())).values() *
-                                 grid.cell_volume());
+      const Vec hot = bin_masses(
+          fpp.gibbs(T_model * (1.0 + 0.5 * eta * LogCoshWells::smoothness())).values() * grid.cell_volume());
       const double model_tv = 0.5 * (ref / ref.sum() - hot / hot.sum()).cwiseAbs().sum();
       // Distances with the floor of n_eff independent samples (counts scaled by n_eff / n).
       Vec counts(hist.size());
@@ -450,7 +473,11 @@ int main(int argc, char** argv) {
             "long trajectory: " + r.metric + "(histogram, FP) within the n_eff floor", r.value,
             r.bootstrap_se, r.bound(model),
             "floor mean + 5 sd for n_eff = n/(2 tau_int) independent samples (Sokal window, slowest of "
-            "x, y and their well labels) + O(eta) model error (TV to Gibbs at T(1+eta beta/2))");
+            "x, y and their well labels) + O(eta) model error (TV to Gibbs at T(1+eta beta/2)); "
+            "illustration: one correlated trajectory has a floor (TV bound ~0.5) far above what an error "
+            "in T moves (it passes with the Fokker-Planck law at 2 T)");
+        checks.set_role("long trajectory: " + r.metric + "(histogram, FP) within the n_eff floor",
+                        io::CheckRole::illustration);
       }
     }
 
@@ -475,7 +502,8 @@ int main(int argc, char** argv) {
         out.write("/sgd/saddle/sgd_trajectory_" + std::to_string(p),
                   trajectory(f, eta, 1, Vec::Zero(2), K, seed + 63, static_cast<std::uint32_t>(p)));
       checks.add_bool("saddle: GD started at the saddle never moves", gd0.cwiseAbs().maxCoeff() == 0.0,
-                      "grad L = 0 exactly at the saddle: GD (exact gradients) stays (THEORY §6)");
+                      "grad L = 0 exactly at the saddle: GD (exact gradients) stays (THEORY §6; identity)");
+      checks.set_role("saddle: GD started at the saddle never moves", io::CheckRole::identity);
       // Escape steps of M runs (first step with |y| >= y_e).
       std::vector<double> steps;
       for (Index p = 0; p < M; ++p) {
@@ -491,14 +519,17 @@ int main(int argc, char** argv) {
       for (double s : steps) never += std::isnan(s);
       // THEORY §6, discrete: steps ≈ ln(y_e/(|Z| s))/ln(1+ηλ), s² = η²σ_y²/(B((1+ηλ)²−1)), E ln|Z| = −(γ+ln
       // 2)/2, plus the quartic shift ln(λ/(λ − c y_e²))/(2 ln(1+ηλ)) (continuous-time logistic phase).
-      const double sy2 = f.per_sample_covariance(Vec::Zero(2))(1, 1);
+      // the theory's Σ₁_yy (T factor; sampling factor 1 with replacement) and T
+      const double sy2 = theo.temperature_factor() * theo.batch_noise_factor(1.0) *
+                         f.per_sample_covariance(Vec::Zero(2))(1, 1);
+      const double T_model = theo.temperature(T);
       const double g1 = std::log1p(eta * lam);
       const double sdisc = eta * std::sqrt(sy2 / ((1 + eta * lam) * (1 + eta * lam) - 1.0));
       const double shift = std::log(lam / (lam - c * ye * ye)) / (2.0 * g1);
       const double pred = (std::log(ye / sdisc) + 0.5 * (theory::euler_gamma + std::log(2.0))) / g1 + shift;
       if (never == 0) {
         const auto ms = stats::mean_std(steps);
-        const double model = pred * T / (lam * ye * ye) + shift * eta * lam;
+        const double model = pred * T_model / (lam * ye * ye) + shift * eta * lam;
         checks.add(
             "saddle: SGD mean escape step vs THEORY §6 (discrete)", ms.mean, ms.std_error, pred,
             5.0 * ms.std_error + model,

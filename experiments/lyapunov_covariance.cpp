@@ -53,15 +53,19 @@ Mat covariance_se(const Mat& S, Index M) {
 }
 
 struct Case {
-  Mat S_sgd, S_sde, S_disc, S_cont, S_sde_disc, se_sgd, se_sde, sigma_b;
+  // S_disc: the predicted stationary covariance of SGD (the discrete Lyapunov solution; the continuous
+  // one under --control continuous_lyapunov); S_cont: the continuous (SME) solution; both from the
+  // theory's Σ_B. sigma_b: SGD's own Σ_B = Σ₁/B, which SGD runs with whatever the control.
+  Mat S_sgd, S_sde, S_disc, S_cont, S_sde_disc, se_sgd, se_sde, sigma_b, sigma_b_model;
   Vec h;
-  double T = 0;
+  double T = 0;      // the SDE's T (the theory's)
+  double model = 1;  // the theory's Σ_B over SGD's
   Index M = 0, M_sde = 0;
   long steps = 0, steps_sde = 0;
 };
 
-Case run_case(const Mat& H, const Vec& h, double eta, double sigma, Index B, Index N, Index M, Index M_sde,
-              double dt_sde, double relax, std::uint64_t seed) {
+Case run_case(const Theory& theo, const Mat& H, const Vec& h, double eta, double sigma, Index B, Index N,
+              Index M, Index M_sde, double dt_sde, double relax, std::uint64_t seed) {
   const Index d = H.rows();
   Case c;
   c.h = h;
@@ -70,11 +74,15 @@ Case run_case(const Mat& H, const Vec& h, double eta, double sigma, Index B, Ind
   const Quadratic q(H);
   const auto noise = AdditiveNoise<Quadratic>::isotropic(q, N, sigma, seed);
   c.sigma_b = noise.per_sample_covariance(Vec::Zero(d)) / static_cast<double>(B);
-  c.S_disc = theory::stationary_covariance_sgd(H, c.sigma_b, eta);
-  c.S_cont = theory::stationary_covariance_sme(H, c.sigma_b, eta);
+  // the theory's Σ_B (with replacement: sampling factor 1; T factor of a temperature control)
+  const double model = theo.temperature_factor() * theo.batch_noise_factor(1.0);
+  c.model = model;
+  c.sigma_b_model = model * c.sigma_b;
+  c.S_cont = theory::stationary_covariance_sme(H, c.sigma_b_model, eta);
+  c.S_disc = theo.discrete_lyapunov() ? theory::stationary_covariance_sgd(H, c.sigma_b_model, eta) : c.S_cont;
   // SDE: Langevin at T = ησ²/(2B) (the SME with the nominal Σ_B = σ²I/B), EM at dt_sde:
   // S = (I − dt H) S (I − dt H)ᵀ + 2T dt I exactly.
-  c.T = eta * sigma * sigma / (2.0 * static_cast<double>(B));
+  c.T = eta * model * sigma * sigma / (2.0 * static_cast<double>(B));
   c.S_sde_disc = theory::solve_discrete_lyapunov(Mat::Identity(d, d) - dt_sde * H,
                                                  2.0 * c.T * dt_sde * Mat::Identity(d, d));
   SgdEnsemble sgd(noise, Sgd{}, ConstantLr{eta}, B, Sampling::with_replacement, seed + 1);
@@ -105,6 +113,7 @@ void write_case(ResultsFile& out, const std::string& tag, const Case& c, double 
   out.write(t + "/continuous_lyapunov", c.S_cont);
   out.write(t + "/sde_discrete_lyapunov", c.S_sde_disc);
   out.write(t + "/sigma_b", c.sigma_b);
+  out.write(t + "/sigma_b_model", c.sigma_b_model);
   out.write(t + "/curvatures", c.h);
 }
 
@@ -168,7 +177,7 @@ int main(int argc, char** argv) {
       const Mat H = R * h.asDiagonal() * R.transpose();
       const Index M = cfg.get<std::int64_t>("d2.particles");
       const auto Ms = static_cast<Index>(frac * static_cast<double>(M));
-      const Case c = run_case(H, h, eta, sigma, B, N, M, Ms, dt_sde, relax, ctx.seed() + 2);
+      const Case c = run_case(ctx.theory(), H, h, eta, sigma, B, N, M, Ms, dt_sde, relax, ctx.seed() + 2);
       write_case(out, "d2", c, eta, dt_sde);
       out.write("/theory/d2/H", H);
       const char* names[2] = {"1", "2"};
@@ -179,16 +188,21 @@ int main(int argc, char** argv) {
                      5.0 * c.se_sgd(j, k),
                      "the discrete Lyapunov recursion is exact for SGD with additive noise; tolerance 5 se, "
                      "se = sqrt((S_jj S_kk + S_jk^2)/(M-1))");
-          checks.add(
-              "d=2: SDE " + e + " vs its Euler-Maruyama Lyapunov", c.S_sde(j, k), c.se_sde(j, k),
-              c.S_sde_disc(j, k), 5.0 * c.se_sde(j, k),
-              "EM of Langevin at T = eta sigma^2/(2B), step dt_sde: exact discrete Lyapunov at dt_sde");
+          // The SDE rows compare the EM chain with its own exact covariance and with the continuous
+          // solution it discretises: identities of the code (they move with the theory's T).
+          checks.add("d=2: SDE " + e + " vs its Euler-Maruyama Lyapunov", c.S_sde(j, k), c.se_sde(j, k),
+                     c.S_sde_disc(j, k), 5.0 * c.se_sde(j, k),
+                     "EM of Langevin at T = eta sigma^2/(2B), step dt_sde: exact discrete Lyapunov at dt_sde "
+                     "(identity: the chain's Monte Carlo vs its own stationary covariance)");
+          checks.set_role("d=2: SDE " + e + " vs its Euler-Maruyama Lyapunov", io::CheckRole::identity);
           checks.add(
               "d=2: SDE " + e + " vs continuous Lyapunov", c.S_sde(j, k), c.se_sde(j, k),
               theory::stationary_covariance_sme(
-                  H, sigma * sigma / static_cast<double>(B) * Mat::Identity(2, 2), eta)(j, k),
+                  H, c.model * sigma * sigma / static_cast<double>(B) * Mat::Identity(2, 2), eta)(j, k),
               5.0 * c.se_sde(j, k) + std::abs(c.S_sde_disc(j, k) - (c.T * H.inverse())(j, k)),
-              "HS + SH = eta C (nominal C); tolerance 5 se + the O(dt_sde) model error |S_EM(dt) - S_cont|");
+              "HS + SH = eta C (nominal C); tolerance 5 se + the O(dt_sde) model error |S_EM(dt) - S_cont| "
+              "(identity: the EM discretisation of the SDE whose solution it is compared with)");
+          checks.set_role("d=2: SDE " + e + " vs continuous Lyapunov", io::CheckRole::identity);
         }
       // the gap in the stiff eigen-direction u (of h_max): uᵀSu
       const Index js = h[1] > h[0] ? 1 : 0;
@@ -217,7 +231,7 @@ int main(int argc, char** argv) {
       const Mat H = h.asDiagonal();
       const Index M = cfg.get<std::int64_t>("d100.particles");
       const auto Ms = static_cast<Index>(frac * static_cast<double>(M));
-      const Case c = run_case(H, h, eta, sigma, B, N, M, Ms, dt_sde, relax, ctx.seed() + 1000);
+      const Case c = run_case(ctx.theory(), H, h, eta, sigma, B, N, M, Ms, dt_sde, relax, ctx.seed() + 1000);
       write_case(out, "d100", c, eta, dt_sde);
       const auto dd = static_cast<double>(d);
       // χ² of the diagonal z-scores (se under the null from the predicted S): χ²_d, mean d, sd sqrt(2d)
@@ -237,7 +251,10 @@ int main(int argc, char** argv) {
                        chi2(c.S_sgd, c.S_cont, M), sd, dd + 5.0 * sd,
                        "the continuous solution is rejected: chi2 above d + 5 sqrt(2d)");
       checks.add("d=100: chi2 of diagonal z-scores, SDE vs its EM Lyapunov", chi2(c.S_sde, c.S_sde_disc, Ms),
-                 sd, dd, 5.0 * sd, "EM of Langevin at dt_sde; chi2_d, tolerance 5 sd");
+                 sd, dd, 5.0 * sd,
+                 "EM of Langevin at dt_sde; chi2_d, tolerance 5 sd (identity: the chain's Monte Carlo vs its "
+                 "own stationary covariance)");
+      checks.set_role("d=100: chi2 of diagonal z-scores, SDE vs its EM Lyapunov", io::CheckRole::identity);
       // Frobenius error over its expected sampling value (all d(d+1)/2 entries)
       {
         double F2 = 0, E = 0, V = 0;
