@@ -185,13 +185,23 @@ int main(int argc, char** argv) {
         for (long k = 0; k < K; ++k) xi -= eta * LogCoshWells::derivative1(xi);
       return centred_variance(x, gl_weights);
     };
+    // Var of the noiseless SME-2 flow (drift −L̃') from the same θ₀: SME-2's deterministic part.
+    auto sme2_flow_variance = [&](double eta) {
+      const Sme2Potential<LogCoshWells> P(L, eta);
+      GradientFlowOptions opt;
+      opt.abs_tol = opt.rel_tol = 1e-12;
+      std::vector<double> x(gl_nodes.size());
+      for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = gradient_flow(P, Vec::Constant(1, gl_nodes[i]), {0.0, t}, opt).states(0, 1);
+      return centred_variance(x, gl_weights);
+    };
 
     // ---- per η: SGD (control variate), FP for SME-1 and SME-2 at two resolutions ----------------
     std::vector<double> etas(nl), steps(nl), theta_bar(nl), delta_var(nl);
     // Var θ: SGD (control variate) and plain, GD from θ₀, and the SMEs' Var (fine, coarse − fine)
     std::vector<double> var_sgd(nl), var_sgd_se(nl), var_raw(nl), var_raw_se(nl), var_gd(nl);
-    std::array<std::vector<double>, 3> var_model, var_ne;
-    for (std::size_t m = 0; m < 3; ++m) var_model[m] = var_ne[m] = std::vector<double>(nl, 0.0);
+    std::array<std::vector<double>, 3> var_model, var_ne, var_det;  // var_det: the noiseless part's Var
+    for (std::size_t m = 0; m < 3; ++m) var_model[m] = var_ne[m] = var_det[m] = std::vector<double>(nl, 0.0);
     // [f][j]: SGD estimates; [f][m][j]: model values, numerical errors, weak errors and their se
     std::vector<std::vector<double>> sgd(nf, std::vector<double>(nl)),
         sgd_se = sgd, sgd_raw = sgd, sgd_raw_se = sgd, cv_off = sgd, cv_off_se = sgd;
@@ -225,6 +235,8 @@ int main(int argc, char** argv) {
         var_model[2][j] = s2f[nf];
         var_ne[1][j] = std::abs(s1f[nf] - s1[nf]);
         var_ne[2][j] = std::abs(s2f[nf] - s2[nf]);
+        var_det[0][j] = var_det[1][j] = var_gf;
+        var_det[2][j] = sme2_flow_variance(eta);
       }
       for (std::size_t f = 0; f < nf; ++f) {
         const auto e = estimate_mean(run, phis[f]);
@@ -294,16 +306,16 @@ int main(int argc, char** argv) {
 
     // ---- the noise-induced variance V ----------------------------------------------------------------
     // Each dynamics' Var θ minus that of its noiseless part, which only carries θ₀'s spread:
-    // V_SGD = Var θ_K − Var GD_K(θ₀), V_SME = Var Θ_t − Var GF_t(θ₀), V_GF = 0. (Var GD_K(θ₀) −
-    // Var GF_t(θ₀) = O(η v₀) is an O(η) error of SME-1 on Var θ that is not the noise's: subtracting
-    // each noiseless variance keeps it out of V; it is stored, /sgd/var/gd_variance.)
+    // V_SGD = Var θ_K − Var GD_K(θ₀), V_SME-1 = Var Θ_t − Var GF_t(θ₀), V_SME-2 = Var Θ_t − Var of
+    // the noiseless SME-2 flow, V_GF = 0. (Var GD_K(θ₀) − Var GF_t(θ₀) = O(η v₀) is an O(η) error of
+    // SME-1 on Var θ that is not the noise's: subtracting each noiseless variance keeps it out of V.)
     std::vector<double> v_sgd(nl);
     std::array<std::vector<double>, 3> v_model, v_err, v_err_se;
     for (std::size_t m = 0; m < 3; ++m) v_model[m] = v_err[m] = v_err_se[m] = std::vector<double>(nl);
     for (std::size_t j = 0; j < nl; ++j) {
       v_sgd[j] = var_sgd[j] - var_gd[j];
       for (std::size_t m = 0; m < 3; ++m) {
-        v_model[m][j] = var_model[m][j] - var_gf;
+        v_model[m][j] = var_model[m][j] - var_det[m][j];
         v_err[m][j] = v_sgd[j] - v_model[m][j];
         v_err_se[m][j] = std::hypot(var_sgd_se[j], var_ne[m][j]);
       }
@@ -321,6 +333,7 @@ int main(int argc, char** argv) {
       out.write(g + "/variance", var_model[m]);
       out.write(g + "/numerical_error", var_ne[m]);
       out.write(g + "/noise_induced_variance", v_model[m]);
+      out.write(g + "/noiseless_variance", var_det[m]);
     }
 
     // ---- fits and checks ---------------------------------------------------------------------------
