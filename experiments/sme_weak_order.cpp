@@ -419,18 +419,21 @@ int main(int argc, char** argv) {
                                      ": chi2/dof = " + fmt(of.chi2_per_dof()) + ", Birge ratio " +
                                      fmt(of.birge_ratio());
         const std::string order_name = tag + ": weak order (fit with next two orders)";
-        checks.add(order_name, p, p_se, F.order[m], 5.0 * p_se,
-                   "weighted fit of ln|e| = a + p ln eta + c1 eta + c2 eta^2 (sigma = se/|e|; " + fit_note +
-                       "); se(p) times the Birge ratio sqrt(max(1, chi2/dof)); tolerance 5 scaled se; a claim "
-                       "when the tolerance is below 1/2 (the check tells order p from p -+ 1/2), else an "
-                       "illustration. The pure power law ln|e| = a + p ln eta has p = " +
-                       fmt(pl.b, 4) + ", chi2/dof = " + fmt(pl.chi2 / static_cast<double>(nl - 2)));
+        checks.add(
+            order_name, p, p_se, F.order[m], 5.0 * p_se,
+            "weighted fit of ln|e| = a + p ln eta + c1 eta + c2 eta^2 (sigma = se/|e|; " + fit_note +
+                "); se(p) times the Birge ratio sqrt(max(1, chi2/dof)); tolerance 5 scaled se; a claim "
+                "when the tolerance is below 1/2 (the check tells order p from p -+ 1/2), else an "
+                "illustration. The pure power law ln|e| = a + p ln eta has p = " +
+                fmt(pl.b, 4) + ", chi2/dof = " + fmt(pl.chi2 / static_cast<double>(nl - 2)));
         if (!(5.0 * p_se < 0.5)) checks.set_role(order_name, io::CheckRole::illustration);
-        checks.add_lower(tag + ": leading coefficient C of e/eta^p resolved", std::abs(C), C_se, 5.0 * C_se,
-                         "weighted fit of e/eta^p = C + D eta + E eta^2 at the predicted p (sigma = se/eta^p; n "
-                         "= " + std::to_string(nl) + ", dof " + std::to_string(ff.dof) + ": chi2/dof = " +
-                             fmt(ff.chi2_per_dof()) + ", Birge ratio " + fmt(ff.birge_ratio()) +
-                             "): |C| >= 5 scaled se, the eta^p term is there (the order is not above p)");
+        checks.add_lower(
+            tag + ": leading coefficient C of e/eta^p resolved", std::abs(C), C_se, 5.0 * C_se,
+            "weighted fit of e/eta^p = C + D eta + E eta^2 at the predicted p (sigma = se/eta^p; "
+            "n = " +
+                std::to_string(nl) + ", dof " + std::to_string(ff.dof) +
+                ": chi2/dof = " + fmt(ff.chi2_per_dof()) + ", Birge ratio " + fmt(ff.birge_ratio()) +
+                "): |C| >= 5 scaled se, the eta^p term is there (the order is not above p)");
       }
       if (fn == "var") {
         double ratio = 0.0;

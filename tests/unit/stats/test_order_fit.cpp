@@ -30,8 +30,9 @@ TEST_CASE("fit_least_squares on a straight line is fit_line_weighted") {
   CHECK(f.chi2_per_dof() == doctest::Approx(g.chi2 / 4.0));
   CHECK(f.birge_ratio() == doctest::Approx(std::sqrt(std::max(1.0, g.chi2 / 4.0))));
   // no degrees of freedom: refused
-  CHECK_THROWS_AS(fit_least_squares(X.topRows(2), std::vector<double>{1.0, 2.0}, std::vector<double>{1.0, 1.0}),
-                  InputError);
+  CHECK_THROWS_AS(
+      fit_least_squares(X.topRows(2), std::vector<double>{1.0, 2.0}, std::vector<double>{1.0, 1.0}),
+      InputError);
 }
 
 TEST_CASE("fit_order and fit_fixed_order recover exact convergence laws") {

@@ -44,7 +44,8 @@ TEST_CASE("estimate_mean: unbiased control variate with a much smaller standard 
   CHECK(e.std_error < 0.2 * e.std_error_raw);
 }
 
-TEST_CASE("estimate_variance: equals the two control-variate means combined; its se is the replicate spread") {
+TEST_CASE(
+    "estimate_variance: equals the two control-variate means combined; its se is the replicate spread") {
   const auto problem = AdditiveNoise<LogCoshWells>::isotropic(LogCoshWells(1), 1000, 2.0, 5);
   const TestFunction1d th{"theta", [](double w) { return w; }, [](double) { return 1.0; },
                           [](double) { return 0.0; }};
