@@ -19,6 +19,8 @@
 // is unbiased for E φ(θ_K); its variance is that of the nonlinear remainder (O(η²) per particle
 // for small noise and v₀, against O(η) for the plain mean). estimate_mean() also reports the plain
 // mean and mean_p(C_p) − E C with its standard error (0 in expectation: a check of the exact moments).
+// estimate_variance() estimates Var θ_K with the same control variate (δ, δ²) and a delta-method
+// standard error that carries the covariance of the two means it combines.
 // Particles run in blocks with the batch-noise kernel of optim/sgd_fused.hpp. Reductions over
 // particles are sequential: results are bitwise identical for any thread count.
 #include <algorithm>
@@ -173,6 +175,54 @@ inline WeakMeanEstimate estimate_mean(const LinearisedSgdRun& run, const TestFun
   e.std_error_raw = std::sqrt(q_raw / (n - 1.0) / n);
   e.cv_offset = m_c - EC;
   e.cv_offset_se = std::sqrt(q_c / (n - 1.0) / n);
+  return e;
+}
+
+/// The control-variate estimate of Var θ_K (with the plain sample variance for comparison).
+struct WeakVarianceEstimate {
+  double variance = 0.0, std_error = 0.0;          ///< control-variate estimator
+  double variance_raw = 0.0, std_error_raw = 0.0;  ///< plain sample variance (divisor M − 1)
+};
+
+/// Var θ_K with the linearised chain as control variate. With u = θ_K − θ̄_K (variance-preserving
+/// shift), g₁ = u − δ and g₂ = u² − δ² (E δ = 0, E δ² = v_K exactly), Var θ_K = E u² − (E u)² is
+/// estimated by mean(g₂) + v_K − mean(g₁)², which equals Ê θ² − (Ê θ)² of estimate_mean with
+/// φ = θ and φ = θ² (same particles). Its standard error is the delta method's: the estimate is
+/// a smooth function of the two means, so se = sd_p(g₂ − 2 mean(g₁) g₁)/√M, which carries their
+/// covariance (bias −Var(mean g₁) = O(1/M), far below se). The plain sample variance s² gets
+/// se = sd_p((θ − θ̂)²)/√M likewise.
+inline WeakVarianceEstimate estimate_variance(const LinearisedSgdRun& run) {
+  const Index M = run.theta.size();
+  require(M >= 2 && run.delta.size() == M, "estimate_variance: need at least two particles");
+  const double bar = run.theta_bar, n = static_cast<double>(M);
+  double s1 = 0.0, s2 = 0.0, su = 0.0;
+  for (Index p = 0; p < M; ++p) {
+    const double u = run.theta[p] - bar, d = run.delta[p];
+    s1 += u - d;
+    s2 += u * u - d * d;
+    su += u;
+  }
+  const double m1 = s1 / n, m2 = s2 / n, mu = su / n;
+  double q_cv = 0.0, q_raw = 0.0, s_raw = 0.0;
+  const double m_h = m2 - 2.0 * m1 * m1;  // mean of h = g₂ − 2 m₁ g₁
+  for (Index p = 0; p < M; ++p) {
+    const double u = run.theta[p] - bar, d = run.delta[p];
+    const double h = (u * u - d * d) - 2.0 * m1 * (u - d) - m_h;
+    q_cv += h * h;
+    const double c = (u - mu) * (u - mu);
+    s_raw += c;
+  }
+  const double var_raw_biased = s_raw / n;
+  for (Index p = 0; p < M; ++p) {
+    const double u = run.theta[p] - bar;
+    const double c = (u - mu) * (u - mu) - var_raw_biased;
+    q_raw += c * c;
+  }
+  WeakVarianceEstimate e;
+  e.variance = m2 + run.delta_variance - m1 * m1;
+  e.std_error = std::sqrt(q_cv / (n - 1.0) / n);
+  e.variance_raw = s_raw / (n - 1.0);
+  e.std_error_raw = std::sqrt(q_raw / (n - 1.0) / n);
   return e;
 }
 
