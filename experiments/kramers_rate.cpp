@@ -98,8 +98,8 @@ Ratio monitoring_delay(const std::vector<std::int64_t>& seen, const std::vector<
 
 /// Intercept at T = 0 of the least-squares polynomial of degree `deg` through (T_i, r_i), and the
 /// weights w_i with intercept = Σ w_i r_i (to carry the r_i's grid errors).
-std::pair<double, std::vector<double>> poly_intercept(const std::vector<double>& T, const std::vector<double>& r,
-                                                      int deg) {
+std::pair<double, std::vector<double>> poly_intercept(const std::vector<double>& T,
+                                                      const std::vector<double>& r, int deg) {
   const auto n = static_cast<Index>(T.size());
   Mat V(n, deg + 1);
   for (Index i = 0; i < n; ++i)
@@ -237,9 +237,11 @@ int main(int argc, char** argv) {
       // barrier top: the quadrature at the level shifted by β sqrt(2T dt) (discrete monitoring,
       // Broadie–Glasserman–Kou), and the chains with the Brownian-bridge crossing (no monitoring delay)
       tau_qs_shift_eta[i] =
-          theory::mean_first_passage_time_langevin(lp, T, -1.0, theory::discrete_monitoring_shift(T, eta), mo).tau;
+          theory::mean_first_passage_time_langevin(lp, T, -1.0, theory::discrete_monitoring_shift(T, eta), mo)
+              .tau;
       tau_qs_shift_small[i] =
-          theory::mean_first_passage_time_langevin(lp, T, -1.0, theory::discrete_monitoring_shift(T, dts), mo).tau;
+          theory::mean_first_passage_time_langevin(lp, T, -1.0, theory::discrete_monitoring_shift(T, dts), mo)
+              .tau;
       theory::ChainMfptOptions cb = co;
       cb.brownian_bridge = true;
       const auto cesb = theory::chain_mean_first_passage_steps(lp, Dc, eta, -1.0, 0.0, cb);
@@ -308,24 +310,26 @@ int main(int argc, char** argv) {
       delay_chain[i] = chain_eta_s[i] / chain_eta_sb[i] - 1.0;
       delay_chain_small[i] = chain_small_s[i] / chain_small_sb[i] - 1.0;
       const double grid_sb = (ces.grid_error + cesb.grid_error) * eta / chain_eta_sb[i];
-      checks.add(Ts + "SGD monitoring delay of tau(-1->0): (seen at steps - bridge)/bridge vs BGK shift",
-                 dsgd.value, dsgd.se, delay_bgk[i],
-                 5.0 * dsgd.se + std::abs(delay_chain[i] - delay_bgk[i]) + grid_sb,
-                 "paired per particle; prediction tau_quad(0 + 0.5826 sqrt(2T eta))/tau_quad(0) - 1 (O(sqrt eta)); "
-                 "model error = |exact chain delay - BGK| (higher orders in eta), + 5 se");
+      checks.add(
+          Ts + "SGD monitoring delay of tau(-1->0): (seen at steps - bridge)/bridge vs BGK shift", dsgd.value,
+          dsgd.se, delay_bgk[i], 5.0 * dsgd.se + std::abs(delay_chain[i] - delay_bgk[i]) + grid_sb,
+          "paired per particle; prediction tau_quad(0 + 0.5826 sqrt(2T eta))/tau_quad(0) - 1 (O(sqrt eta)); "
+          "model error = |exact chain delay - BGK| (higher orders in eta), + 5 se");
       checks.add(Ts + "EM(dt small) monitoring delay of tau(-1->0) vs BGK shift", dsmall.value, dsmall.se,
                  delay_bgk_small[i],
                  5.0 * dsmall.se + std::abs(delay_chain_small[i] - delay_bgk_small[i]) +
                      (css.grid_error + cssb.grid_error) * dts / chain_small_sb[i],
                  "as for SGD at dt = dt_small: the delay scales like sqrt(dt)");
-      checks.add(Ts + "SGD tau(-1->0) with bridge correction vs chain MFPT with bridge", asb.mean, asb.std_error,
-                 chain_eta_sb[i], 5.0 * asb.std_error + cesb.grid_error * eta,
-                 "crossings between steps counted with the Brownian-bridge probability; exact chain; 5 se + grid");
-      checks.add(Ts + "EM(dt small) tau(-1->0) with bridge correction vs continuous quadrature", csb_.mean,
-                 csb_.std_error, tau_qs[i],
-                 5.0 * csb_.std_error + std::abs(chain_small_sb[i] - tau_qs[i]) + cssb.grid_error * dts,
-                 "the monitoring delay removed, only the O(dt) error of the scheme is left: |chain with bridge at "
-                 "dt_small - quadrature| (computed), + 5 se");
+      checks.add(
+          Ts + "SGD tau(-1->0) with bridge correction vs chain MFPT with bridge", asb.mean, asb.std_error,
+          chain_eta_sb[i], 5.0 * asb.std_error + cesb.grid_error * eta,
+          "crossings between steps counted with the Brownian-bridge probability; exact chain; 5 se + grid");
+      checks.add(
+          Ts + "EM(dt small) tau(-1->0) with bridge correction vs continuous quadrature", csb_.mean,
+          csb_.std_error, tau_qs[i],
+          5.0 * csb_.std_error + std::abs(chain_small_sb[i] - tau_qs[i]) + cssb.grid_error * dts,
+          "the monitoring delay removed, only the O(dt) error of the scheme is left: |chain with bridge at "
+          "dt_small - quadrature| (computed), + 5 se");
       const double model_small = std::abs(chain_small[i] - tau_q[i]);
       checks.add(
           Ts + "EM(dt small) tau(-1->+1) vs continuous quadrature", c.mean, c.se, tau_q[i],
@@ -355,19 +359,21 @@ int main(int argc, char** argv) {
       ratio_meas_se[i] = se_small[i] / tau_k[i];
       ratio_pred[i] = 1.0 + c1 * T;
       if (dL / temps[i] >= min_barrier_over_T)  // chosen on the nominal T, before any run
-        checks.add(Ts + "Kramers asymptote: EM(dt small) tau / tau_Kramers vs 1 + c1 T (dL/T >= " +
-                       std::to_string(min_barrier_over_T).substr(0, 4) + ")",
-                   ratio_meas[i], ratio_meas_se[i], ratio_pred[i],
-                   5.0 * ratio_meas_se[i] + std::abs(tau_q[i] / tau_k[i] - ratio_pred[i]) + model_rel,
-                   "c1 = 3/8 (next Laplace terms of the well and barrier integrals); model error = the O(T^2) "
-                   "remainder |quad/Kramers - 1 - c1 T| + the O(dt) error |chain(dt_small) - quad|/Kramers; "
-                   "+ 5 se");
+        checks.add(
+            Ts + "Kramers asymptote: EM(dt small) tau / tau_Kramers vs 1 + c1 T (dL/T >= " +
+                std::to_string(min_barrier_over_T).substr(0, 4) + ")",
+            ratio_meas[i], ratio_meas_se[i], ratio_pred[i],
+            5.0 * ratio_meas_se[i] + std::abs(tau_q[i] / tau_k[i] - ratio_pred[i]) + model_rel,
+            "c1 = 3/8 (next Laplace terms of the well and barrier integrals); model error = the O(T^2) "
+            "remainder |quad/Kramers - 1 - c1 T| + the O(dt) error |chain(dt_small) - quad|/Kramers; "
+            "+ 5 se");
       const double expected_se = tau_q[i] / std::sqrt(static_cast<double>(M)) / tau_k[i];
       if (tau_q[i] / tau_k[i] - 1.0 > 7.0 * expected_se + model_rel)
-        checks.add_lower(Ts + "exact law distinguished: EM(dt small) rejects bare Kramers |tau/tau_K - 1|",
-                         std::abs(ratio_meas[i] - 1.0), ratio_meas_se[i], 5.0 * ratio_meas_se[i] + model_rel,
-                         "passes when the measurement is more than 5 se + the O(dt) error away from 1/k (Kramers "
-                         "without its corrections); it agrees with the quadrature at the same T (check above)");
+        checks.add_lower(
+            Ts + "exact law distinguished: EM(dt small) rejects bare Kramers |tau/tau_K - 1|",
+            std::abs(ratio_meas[i] - 1.0), ratio_meas_se[i], 5.0 * ratio_meas_se[i] + model_rel,
+            "passes when the measurement is more than 5 se + the O(dt) error away from 1/k (Kramers "
+            "without its corrections); it agrees with the quadrature at the same T (check above)");
     }
 
     // ---- Arrhenius fits: ln τ vs 1/T -----------------------------------------------------------
@@ -507,7 +513,8 @@ int main(int argc, char** argv) {
     // L = (x² − 1)² + (κ/2)(1 + αx²)y²: H(m) = diag(8, κ(1+α)), H(s) = diag(−4, κ), ΔL = 1.
     // Mean time from the minimum (−1, 0) to the half-plane x ≥ 1 (the other minimum's side):
     // Eyring–Kramers 1/k (passage to the saddle's dividing line would take 1/(2k)).
-    const double kappa = cfg.get<double>("eyring_kramers.kappa"), alpha = cfg.get<double>("eyring_kramers.alpha");
+    const double kappa = cfg.get<double>("eyring_kramers.kappa"),
+                 alpha = cfg.get<double>("eyring_kramers.alpha");
     const ChannelDoubleWell well2(kappa, alpha);
     Mat H_m, H_s;
     {
@@ -517,9 +524,7 @@ int main(int argc, char** argv) {
       p << 0.0, 0.0;
       well2.hessian(p, H_s);
     }
-    auto tau_ek = [&](double T) {
-      return 1.0 / theory::eyring_kramers_rate(H_m, H_s, dL, T);
-    };
+    auto tau_ek = [&](double T) { return 1.0 / theory::eyring_kramers_rate(H_m, H_s, dL, T); };
     auto tau_cut = [&](double T) {  // 1-D Kramers of the cut y = 0 (no transverse determinant): the control
       return theory::kramers_time_to_minimum(theory::kramers_rate_1d(H_m(0, 0), H_s(0, 0), dL, T));
     };
@@ -596,18 +601,21 @@ int main(int argc, char** argv) {
     const double cut_scale = fp_ek[by_T[0]] / fp_cut[by_T[0]];  // grid errors relative to τ_cut
     const auto [icpt_cut, icpt_cut_tol] = extrapolate(fit_r_cut, cut_scale);
     const double prefactor_ratio = std::sqrt(1.0 + alpha);
-    checks.add("2-D: tau_FP / tau_Eyring-Kramers extrapolated to T -> 0", icpt, 0.0, 1.0, icpt_tol,
-               "exact 2-D MFPT (Fokker-Planck generator, Richardson h, h/2) over Eyring-Kramers 1/k with "
-               "sqrt(det H(m)/|det H(s)|); quadratic fit in T over T <= fp_fit_max_T; tolerance = |quadratic - "
-               "linear (lowest 3)| intercepts + grid errors through the fit");
-    checks.add_lower("2-D negative control: the 1-D prefactor of the cut y = 0 is rejected (|intercept - 1|)",
-                     std::abs(icpt_cut - 1.0), 0.0, icpt_cut_tol,
-                     "the same extrapolation with the 1-D Kramers time of the x-cut (no transverse determinant, "
-                     "predicted intercept 1/sqrt(1 + alpha)) must miss 1 by more than its tolerance");
-    checks.add("2-D: tau_FP / tau_cut extrapolated vs 1/sqrt(1 + alpha) (the determinant factor itself)", icpt_cut,
-               0.0, 1.0 / prefactor_ratio, icpt_cut_tol,
-               "sqrt(det H(m)/|det H(s)|) / (1-D cut's) = sqrt(1 + alpha): the transverse curvatures kappa(1 + "
-               "alpha) at the minimum and kappa at the saddle");
+    checks.add(
+        "2-D: tau_FP / tau_Eyring-Kramers extrapolated to T -> 0", icpt, 0.0, 1.0, icpt_tol,
+        "exact 2-D MFPT (Fokker-Planck generator, Richardson h, h/2) over Eyring-Kramers 1/k with "
+        "sqrt(det H(m)/|det H(s)|); quadratic fit in T over T <= fp_fit_max_T; tolerance = |quadratic - "
+        "linear (lowest 3)| intercepts + grid errors through the fit");
+    checks.add_lower(
+        "2-D negative control: the 1-D prefactor of the cut y = 0 is rejected (|intercept - 1|)",
+        std::abs(icpt_cut - 1.0), 0.0, icpt_cut_tol,
+        "the same extrapolation with the 1-D Kramers time of the x-cut (no transverse determinant, "
+        "predicted intercept 1/sqrt(1 + alpha)) must miss 1 by more than its tolerance");
+    checks.add(
+        "2-D: tau_FP / tau_cut extrapolated vs 1/sqrt(1 + alpha) (the determinant factor itself)", icpt_cut,
+        0.0, 1.0 / prefactor_ratio, icpt_cut_tol,
+        "sqrt(det H(m)/|det H(s)|) / (1-D cut's) = sqrt(1 + alpha): the transverse curvatures kappa(1 + "
+        "alpha) at the minimum and kappa at the saddle");
 
     // Monte Carlo in 2-D: SGD (η), EM at dt = η (SGD's Gaussian chain) and EM at dt_small.
     const auto mcT = cfg.get<std::vector<double>>("eyring_kramers.mc_temperatures");
@@ -636,7 +644,8 @@ int main(int argc, char** argv) {
       mc_cut_quad[j] = theory::mean_first_passage_time_langevin(lp, T, -1.0, 1.0, mo).tau;
       const long n_eta = static_cast<long>(std::ceil(factor * r.tau / eta));
       const long n_small = static_cast<long>(std::ceil(factor * r.tau / dts));
-      SgdEnsemble sgd(problem, Sgd{}, ConstantLr{eta}, B, Sampling::with_replacement, seed + 1100009 * (j + 1));
+      SgdEnsemble sgd(problem, Sgd{}, ConstantLr{eta}, B, Sampling::with_replacement,
+                      seed + 1100009 * (j + 1));
       const Passages ps = run_passages(sgd, start2, M2, n_eta, block, T, eta, seed + 1200007 * (j + 1));
       EnsembleLangevin em(well2, T, eta, CounterRng(seed + 1300003 * (j + 1)));
       const Passages pe = run_passages(em, start2, M2, n_eta, block, T, eta, seed + 1400017 * (j + 1));
@@ -656,10 +665,11 @@ int main(int argc, char** argv) {
       mc_small_se[j] = c.se;
       const std::string Ts = "2-D T=" + std::to_string(T).substr(0, 5) + ": ";
       const double err_small = dt_error_2d(T, dts, mc_cut_quad[j]) * r.tau;
-      checks.add(Ts + "EM(dt small) tau((-1,0)->x>=1) vs exact 2-D MFPT (FP)", c.mean, c.se, r.tau,
-                 5.0 * c.se + err_small + r.grid_error,
-                 "Fokker-Planck backward equation, Richardson-extrapolated; model error O(dt) estimated from the "
-                 "1-D cut's chain and the transverse harmonic factor; + 5 se");
+      checks.add(
+          Ts + "EM(dt small) tau((-1,0)->x>=1) vs exact 2-D MFPT (FP)", c.mean, c.se, r.tau,
+          5.0 * c.se + err_small + r.grid_error,
+          "Fokker-Planck backward equation, Richardson-extrapolated; model error O(dt) estimated from the "
+          "1-D cut's chain and the transverse harmonic factor; + 5 se");
       checks.add(Ts + "SGD vs EM(dt=eta) (the same Gaussian chain), two-sample", a.mean - b.mean,
                  std::hypot(a.se, b.se), 0.0, 5.0 * std::hypot(a.se, b.se),
                  "SGD with B Gaussian data samples per step is EM at dt = eta; 5 se of the difference");

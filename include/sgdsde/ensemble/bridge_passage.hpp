@@ -41,8 +41,8 @@ class BridgeFirstPassage {
         first_[i] = k;
       } else if (k > 0) {
         const double q = (b_ - prev_[i]) * (b_ - xn) * inv_Ddt_;  // both factors > 0
-        if (q < 45.0 &&
-            rng_.uniforms(static_cast<std::uint32_t>(p), static_cast<std::uint64_t>(k), slot)[0] < std::exp(-q))
+        if (q < 45.0 && rng_.uniforms(static_cast<std::uint32_t>(p), static_cast<std::uint64_t>(k), slot)[0] <
+                            std::exp(-q))
           first_[i] = k;
       }
       prev_[i] = xn;

@@ -55,15 +55,15 @@ TEST_CASE("chain MFPT to the barrier top: monitoring delay ~ BGK shift (sqrt dt)
     const auto bridged =
         theory::chain_mean_first_passage_steps(lp, D, dt, -1.0, 0.0, {.left = -3.0, .brownian_bridge = true});
     const double delay = seen.steps / bridged.steps - 1.0;
-    const double shifted =
-        theory::mean_first_passage_time_langevin(lp, T, -1.0, theory::discrete_monitoring_shift(T, dt), quad_opt())
-            .tau;
+    const double shifted = theory::mean_first_passage_time_langevin(
+                               lp, T, -1.0, theory::discrete_monitoring_shift(T, dt), quad_opt())
+                               .tau;
     const double bgk = shifted / q - 1.0;
     CHECK(delay == doctest::Approx(bgk).epsilon(0.15));  // leading order; relative corrections O(sqrt dt)
     const double bridge_err = std::abs(bridged.steps * dt / q - 1.0);
     CHECK(bridge_err < 0.25 * delay);  // O(dt) against O(sqrt dt)
     if (delay_prev > 0) {
-      CHECK(delay_prev / delay == doctest::Approx(2.0).epsilon(0.1));          // sqrt(4)
+      CHECK(delay_prev / delay == doctest::Approx(2.0).epsilon(0.1));            // sqrt(4)
       CHECK(bridge_err_prev / bridge_err == doctest::Approx(4.0).epsilon(0.3));  // first order
     }
     delay_prev = delay;
@@ -108,19 +108,21 @@ TEST_CASE("Fokker-Planck MFPT: 1-D against the quadrature; 2-D separable channel
   };
   const double c = solve1(0.02), f = solve1(0.01), r = f + (f - c) / 3.0;
   CHECK(std::abs(f - q) / q < 2e-3);
-  CHECK(std::abs(r - q) < std::abs(f - q));   // O(h²): Richardson improves
+  CHECK(std::abs(r - q) < std::abs(f - q));  // O(h²): Richardson improves
   CHECK(std::abs(r - q) / q < 2e-4);
   // alpha = 0: x and y decouple, the passage in x is the 1-D one (wells of (x²−1)² = w⁴ − 2w² + 1)
   const ChannelDoubleWell sep(4.0, 0.0);
   const double h = 0.02;
-  const auto n_left = static_cast<Index>(std::llround(4.0 / h)), ny = static_cast<Index>(std::llround(1.5 / h));
+  const auto n_left = static_cast<Index>(std::llround(4.0 / h)),
+             ny = static_cast<Index>(std::llround(1.5 / h));
   Vec lo(2), hi(2);
   lo << 1.0 - (n_left + 0.5) * h, -(ny + 0.5) * h;
   hi << 1.0 + 0.5 * h, (ny + 0.5) * h;
   const fp::Grid<2> grid(Box{lo, hi}, {n_left + 1, 2 * ny + 1});
   const fp::Generator<2> gen(grid, sep, fp::Diffusion::isotropic(T));
   std::vector<std::uint8_t> target(static_cast<std::size_t>(grid.size()), 0);
-  for (Index k = 0; k < grid.size(); ++k) target[static_cast<std::size_t>(k)] = grid.multi_index(k)[0] == n_left;
+  for (Index k = 0; k < grid.size(); ++k)
+    target[static_cast<std::size_t>(k)] = grid.multi_index(k)[0] == n_left;
   const Vec u = fp::mean_first_passage_times(gen, target);
   CHECK(u[grid.index({n_left - 100, ny})] == doctest::Approx(c).epsilon(1e-9));
   CHECK(u[grid.index({n_left - 100, ny + 20})] == doctest::Approx(c).epsilon(1e-9));

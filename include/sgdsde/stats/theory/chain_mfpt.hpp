@@ -36,9 +36,9 @@
 namespace sgdsde::theory {
 
 struct ChainMfptOptions {
-  double left = -3.0;         ///< lower end of the grid (reflecting)
-  double cells_per_sd = 4.0;  ///< resolution: cells per transition standard deviation (coarse grid)
-  Index max_cells = 200000;   ///< refuse finer grids
+  double left = -3.0;            ///< lower end of the grid (reflecting)
+  double cells_per_sd = 4.0;     ///< resolution: cells per transition standard deviation (coarse grid)
+  Index max_cells = 200000;      ///< refuse finer grids
   bool brownian_bridge = false;  ///< count bridge crossings between steps as passages (see above)
 };
 
@@ -61,7 +61,8 @@ inline double chain_log_normal_cdf(double z) {
 }
 /// The bridge-crossing mass of a step from x (mean μ, sd s) landing in [lo, hi) ⊂ (−∞, b):
 /// ∫ N(y; μ, s²) exp(−(b − x)(b − y)/(D dt)) dy; lo = −inf allowed. exponent = −(b − x) L'(x)/D.
-inline double chain_bridge_mass(double x, double mu, double s, double b, double exponent, double lo, double hi) {
+inline double chain_bridge_mass(double x, double mu, double s, double b, double exponent, double lo,
+                                double hi) {
   const double mup = mu + 2.0 * (b - x);
   const double lh = chain_log_normal_cdf((hi - mup) / s);
   if (!std::isfinite(lh)) return 0.0;
@@ -75,8 +76,8 @@ inline double chain_bridge_mass(double x, double mu, double s, double b, double 
 }
 
 template <class LPrime, class Diff>
-double chain_mfpt_once(const LPrime& lp, const Diff& D, double dt, double a, double b, double left,
-                       double h, bool bridge) {
+double chain_mfpt_once(const LPrime& lp, const Diff& D, double dt, double a, double b, double left, double h,
+                       bool bridge) {
   // cells [b − (n − j) h, b − (n − j − 1) h), j = 0 … n−1; a = b − (m + ½) h exactly
   const auto m = static_cast<Index>(std::llround((b - a) / h - 0.5));
   const double hh = (b - a) / (static_cast<double>(m) + 0.5);
@@ -96,9 +97,9 @@ double chain_mfpt_once(const LPrime& lp, const Diff& D, double dt, double a, dou
       const double lo = j == 0 ? 0.0 : chain_normal_cdf((edge(j) - mu) / s);
       double p = chain_normal_cdf((edge(j + 1) - mu) / s) - lo;
       if (bridge)
-        p -= std::min(p, chain_bridge_mass(c, mu, s, b, bridge_exponent,
-                                           j == 0 ? -std::numeric_limits<double>::infinity() : edge(j),
-                                           edge(j + 1)));
+        p -= std::min(
+            p, chain_bridge_mass(c, mu, s, b, bridge_exponent,
+                                 j == 0 ? -std::numeric_limits<double>::infinity() : edge(j), edge(j + 1)));
       if (p > 1e-17) trip.emplace_back(i, j, -p);
     }
     trip.emplace_back(i, i, 1.0);
