@@ -49,8 +49,13 @@ TEST_CASE("kramers_rate quick profile: valid file, headline checks pass") {
   CHECK(r.exists("/theory/tau_quadrature"));
   CHECK(r.exists("/sgd/T0/to_minimum/steps"));
   CHECK(r.exists("/sde/em_small/mean"));
+  CHECK(r.exists("/sgd/T0/to_saddle_bridge/steps"));
+  CHECK(r.exists("/eyring_kramers/fp/tau_fp"));
+  CHECK(r.exists("/eyring_kramers/em_small/mean"));
   const auto rows = r.read_checks();
   require_passed(rows, {"SGD tau(-1->+1) vs chain MFPT", "EM(dt small) tau(-1->+1) vs continuous quadrature",
-                        "Arrhenius slope", "label noise", "censored", "Kramers"});
+                        "Arrhenius slope", "label noise", "censored", "Kramers", "monitoring delay",
+                        "with bridge correction", "Kramers asymptote", "2-D: tau_FP / tau_Eyring-Kramers",
+                        "2-D negative control", "rejects the 1-D model"});
   for (const auto& row : rows) CHECK_MESSAGE(row.passed, row.name);
 }

@@ -14,6 +14,15 @@
 // system (I − P) u = 1 (entries below 1e−17 dropped) is solved by sparse LU. The start point a is
 // placed on a cell centre. Error O(h²): the result is Richardson-extrapolated from h and h/2 and
 // `grid_error` is the size of that correction.
+//
+// Brownian-bridge crossing (ChainMfptOptions::brownian_bridge): a step x → y with both ends below b
+// also counts as a passage with the probability exp(−(b − x)(b − y)/(D(x) dt)) that the Brownian
+// bridge between them (the Gaussian step's own interpolation, drift constant over the step) crosses
+// b. This is the chain whose first passage an observer with the bridge correction records
+// (ensemble/bridge_passage.hpp): the continuous-time Euler interpolation of the scheme, without the
+// O(√dt) bias of seeing the crossing only at the steps. Per cell, the bridge mass is closed form:
+//   ∫_cell N(y; μ, s²) e^{−γ(b−y)} dy = e^{−(b−x)L'(x)/D} [Φ((hi − μ')/s) − Φ((lo − μ')/s)],
+// γ = (b − x)/(D dt), μ' = μ + 2(b − x) (μ = x − dt L'(x), s² = 2 D dt), computed in logarithms.
 #include <Eigen/SparseLU>
 #include <algorithm>
 #include <cmath>
@@ -27,9 +36,10 @@
 namespace sgdsde::theory {
 
 struct ChainMfptOptions {
-  double left = -3.0;         ///< lower end of the grid (reflecting)
-  double cells_per_sd = 4.0;  ///< resolution: cells per transition standard deviation (coarse grid)
-  Index max_cells = 200000;   ///< refuse finer grids
+  double left = -3.0;            ///< lower end of the grid (reflecting)
+  double cells_per_sd = 4.0;     ///< resolution: cells per transition standard deviation (coarse grid)
+  Index max_cells = 200000;      ///< refuse finer grids
+  bool brownian_bridge = false;  ///< count bridge crossings between steps as passages (see above)
 };
 
 struct ChainMfptResult {
@@ -42,10 +52,32 @@ struct ChainMfptResult {
 
 namespace detail {
 inline double chain_normal_cdf(double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
+/// log Φ(z), accurate far in the lower tail (asymptotic series below −30, where erfc underflows).
+inline double chain_log_normal_cdf(double z) {
+  if (z > -30.0) return std::log(chain_normal_cdf(z));
+  const double z2 = z * z;
+  return -0.5 * z2 - std::log(-z) - 0.5 * std::log(2.0 * std::numbers::pi) +
+         std::log1p(-1.0 / z2 + 3.0 / (z2 * z2) - 15.0 / (z2 * z2 * z2));
+}
+/// The bridge-crossing mass of a step from x (mean μ, sd s) landing in [lo, hi) ⊂ (−∞, b):
+/// ∫ N(y; μ, s²) exp(−(b − x)(b − y)/(D dt)) dy; lo = −inf allowed. exponent = −(b − x) L'(x)/D.
+inline double chain_bridge_mass(double x, double mu, double s, double b, double exponent, double lo,
+                                double hi) {
+  const double mup = mu + 2.0 * (b - x);
+  const double lh = chain_log_normal_cdf((hi - mup) / s);
+  if (!std::isfinite(lh)) return 0.0;
+  double log_diff = lh;
+  if (std::isfinite(lo)) {
+    const double ll = chain_log_normal_cdf((lo - mup) / s);
+    if (ll >= lh) return 0.0;
+    log_diff = lh + std::log1p(-std::exp(ll - lh));
+  }
+  return std::exp(exponent + log_diff);
+}
 
 template <class LPrime, class Diff>
-double chain_mfpt_once(const LPrime& lp, const Diff& D, double dt, double a, double b, double left,
-                       double h) {
+double chain_mfpt_once(const LPrime& lp, const Diff& D, double dt, double a, double b, double left, double h,
+                       bool bridge) {
   // cells [b − (n − j) h, b − (n − j − 1) h), j = 0 … n−1; a = b − (m + ½) h exactly
   const auto m = static_cast<Index>(std::llround((b - a) / h - 0.5));
   const double hh = (b - a) / (static_cast<double>(m) + 0.5);
@@ -55,14 +87,19 @@ double chain_mfpt_once(const LPrime& lp, const Diff& D, double dt, double a, dou
   trip.reserve(static_cast<std::size_t>(n) * 64);
   for (Index i = 0; i < n; ++i) {
     const double c = edge(i) + 0.5 * hh;
-    const double mu = c - dt * lp(c), s = std::sqrt(2.0 * D(c) * dt);
+    const double Dc = D(c), mu = c - dt * lp(c), s = std::sqrt(2.0 * Dc * dt);
+    const double bridge_exponent = -(b - c) * lp(c) / Dc;
     const double span = 8.6 * s;
     const auto j0 = std::max<Index>(0, static_cast<Index>(std::floor((mu - span - edge(0)) / hh)));
     const auto j1 = std::min<Index>(n - 1, static_cast<Index>(std::ceil((mu + span - edge(0)) / hh)));
     for (Index j = j0; j <= j1; ++j) {
       // cell 0 also receives the mass below `left` (reflecting wall); beyond ±8.6 sd nothing
       const double lo = j == 0 ? 0.0 : chain_normal_cdf((edge(j) - mu) / s);
-      const double p = chain_normal_cdf((edge(j + 1) - mu) / s) - lo;
+      double p = chain_normal_cdf((edge(j + 1) - mu) / s) - lo;
+      if (bridge)
+        p -= std::min(
+            p, chain_bridge_mass(c, mu, s, b, bridge_exponent,
+                                 j == 0 ? -std::numeric_limits<double>::infinity() : edge(j), edge(j + 1)));
       if (p > 1e-17) trip.emplace_back(i, j, -p);
     }
     trip.emplace_back(i, i, 1.0);
@@ -95,8 +132,8 @@ ChainMfptResult chain_mean_first_passage_steps(const LPrime& lp, const Diff& D, 
   require((b - opt.left) / h * 2.0 <= static_cast<double>(opt.max_cells), "chain_mfpt: grid too fine");
   require(2.0 * h < b - a, "chain_mfpt: one step's spread covers the whole way from a to b (dt too large)");
   ChainMfptResult r;
-  r.steps_coarse = detail::chain_mfpt_once(lp, D, dt, a, b, opt.left, h);
-  r.steps_fine = detail::chain_mfpt_once(lp, D, dt, a, b, opt.left, 0.5 * h);
+  r.steps_coarse = detail::chain_mfpt_once(lp, D, dt, a, b, opt.left, h, opt.brownian_bridge);
+  r.steps_fine = detail::chain_mfpt_once(lp, D, dt, a, b, opt.left, 0.5 * h, opt.brownian_bridge);
   r.steps = r.steps_fine + (r.steps_fine - r.steps_coarse) / 3.0;
   r.grid_error = std::abs(r.steps - r.steps_fine);
   r.cells = static_cast<Index>(std::ceil((b - opt.left) / (0.5 * h)));

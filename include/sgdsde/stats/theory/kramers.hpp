@@ -48,6 +48,28 @@ inline double eyring_kramers_rate(const Mat& H_min, const Mat& H_saddle, double 
   return std::exp(eyring_kramers_log_rate(H_min, H_saddle, barrier, T));
 }
 
+/// First correction of the 1-D Kramers time: the exact quadrature (mfpt.hpp) from m to beyond the
+/// barrier top s is τ = (1/k)(1 + c₁ T + O(T²)), with c₁ the sum of the next Laplace terms of the
+/// well integral ∫e^{−(L−L(m))/T} and the barrier integral ∫e^{(L−L(s))/T}:
+///   c₁ = [5/24 L'''(m)²/L''(m)³ − 1/8 L''''(m)/L''(m)²] + [5/24 L'''(s)²/|L''(s)|³ + 1/8 L''''(s)/L''(s)²].
+/// (For L = w⁴ − 2w²: 3/16 + 3/16 = 3/8.) The relative correction is c₁ T = (c₁ ΔL)(T/ΔL).
+inline double kramers_first_correction_1d(double d2_min, double d3_min, double d4_min, double d2_saddle,
+                                          double d3_saddle, double d4_saddle) {
+  require(d2_min > 0.0 && d2_saddle < 0.0, "kramers_first_correction_1d: need L''(m) > 0 > L''(s)");
+  const double a = -d2_saddle;
+  return 5.0 / 24.0 * d3_min * d3_min / (d2_min * d2_min * d2_min) - 0.125 * d4_min / (d2_min * d2_min) +
+         5.0 / 24.0 * d3_saddle * d3_saddle / (a * a * a) + 0.125 * d4_saddle / (a * a);
+}
+
+/// Broadie–Glasserman–Kou constant β = −ζ(1/2)/√(2π): a diffusion with noise amplitude σ (dX = … +
+/// σ dW) watched only at steps dt first reaches b, to O(√dt), when the continuous path first reaches
+/// b + β σ √dt (discrete monitoring delays every passage by a boundary shift of β σ √dt).
+inline constexpr double discrete_monitoring_beta = 0.5825971579390106;
+/// The boundary shift β σ √dt for dX = −L' dt + sqrt(2D) dW (σ = sqrt(2D)).
+inline double discrete_monitoring_shift(double D, double dt) {
+  return discrete_monitoring_beta * std::sqrt(2.0 * D * dt);
+}
+
 /// Kramers' mean time to reach the other minimum, 1/k.
 inline double kramers_time_to_minimum(double rate) { return 1.0 / rate; }
 /// Kramers' mean time to reach the saddle, 1/(2k).
