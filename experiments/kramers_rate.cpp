@@ -183,6 +183,12 @@ int main(int argc, char** argv) {
 
     const DoubleWell well;
     const double dL = 1.0, h_min = well.second1(-1.0), h_sad = well.second1(0.0);
+    // Kramers' law as the predictions use it: without its prefactor under --control kramers_no_prefactor.
+    auto kramers_tau_1d = [&ctx](double h_m, double h_s, double barrier, double T) {
+      return ctx.theory().kramers_prefactor()
+                 ? theory::kramers_time_to_minimum(theory::kramers_rate_1d(h_m, h_s, barrier, T))
+                 : std::exp(barrier / T);
+    };
     auto lp = [well](double w) { return well.derivative1(w); };
     theory::MfptOptions mo;
     mo.left = -3.0;
@@ -214,15 +220,16 @@ int main(int argc, char** argv) {
       const double sigma = std::sqrt(2.0 * static_cast<double>(B) * temps[i] / eta);
       auto problem = AdditiveNoise<DoubleWell>::isotropic(well, N, sigma, seed + 7919 * i);
       const double sigma1 = problem.per_sample_covariance(Vec::Zero(1))(0, 0);
-      const double T = eta * sigma1 / (2.0 * static_cast<double>(B));
-      T_act[i] = T;
-      inv_T[i] = 1.0 / T;
-      // theory
+      const double T_sgd = eta * sigma1 / (2.0 * static_cast<double>(B));
+      T_act[i] = T_sgd;
+      inv_T[i] = 1.0 / T_sgd;
+      // theory, and the SDEs beside SGD, at the temperature the predictions use (T_sgd unless --control)
+      const double T = ctx.theory().temperature(T_sgd);
       const auto q = theory::mean_first_passage_time_langevin(lp, T, -1.0, 1.0, mo);
       const auto qs = theory::mean_first_passage_time_langevin(lp, T, -1.0, 0.0, mo);
       tau_q[i] = q.tau;
       tau_qs[i] = qs.tau;
-      tau_k[i] = theory::kramers_time_to_minimum(theory::kramers_rate_1d(h_min, h_sad, dL, T));
+      tau_k[i] = kramers_tau_1d(h_min, h_sad, dL, T);
       auto Dc = [T](double) { return T; };
       const auto ce = theory::chain_mean_first_passage_steps(lp, Dc, eta, -1.0, 1.0, co);
       const auto ces = theory::chain_mean_first_passage_steps(lp, Dc, eta, -1.0, 0.0, co);
@@ -251,13 +258,20 @@ int main(int argc, char** argv) {
       chain_small_s[i] = css.steps * dts;
       chain_small_sb[i] = cssb.steps * dts;
 
-      const long n_eta = static_cast<long>(std::ceil(factor * chain_eta[i] / eta));
-      const long n_small = static_cast<long>(std::ceil(factor * chain_small[i] / dts));
-      longest_run = std::max(longest_run, factor * std::max(chain_eta[i], chain_small[i]));
+      // Run lengths steer SGD: from SGD's own T, so that a control never changes SGD's runs.
+      double steer_eta = chain_eta[i], steer_small = chain_small[i];
+      if (ctx.theory().is_control()) {
+        auto Ds = [T_sgd](double) { return T_sgd; };
+        steer_eta = theory::chain_mean_first_passage_steps(lp, Ds, eta, -1.0, 1.0, co).steps * eta;
+        steer_small = theory::chain_mean_first_passage_steps(lp, Ds, dts, -1.0, 1.0, co).steps * dts;
+      }
+      const long n_eta = static_cast<long>(std::ceil(factor * steer_eta / eta));
+      const long n_small = static_cast<long>(std::ceil(factor * steer_small / dts));
+      longest_run = std::max(longest_run, factor * std::max(steer_eta, steer_small));
       const Vec start = Vec::Constant(1, -1.0);
       SgdEnsemble sgd(problem, Sgd{}, ConstantLr{eta}, B, Sampling::with_replacement,
                       seed + 1000003 * (i + 1));
-      const Passages ps = run_passages(sgd, start, M, n_eta, block, T, eta, seed + 6000011 * (i + 1));
+      const Passages ps = run_passages(sgd, start, M, n_eta, block, T_sgd, eta, seed + 6000011 * (i + 1));
       bar.add(M);
       EnsembleLangevin em(well, T, eta, CounterRng(seed + 2000003 * (i + 1)));
       const Passages pe = run_passages(em, start, M, n_eta, block, T, eta, seed + 7000003 * (i + 1));
@@ -272,7 +286,7 @@ int main(int argc, char** argv) {
       const auto as = stats::first_passage_stats(ps.saddle, eta, n_eta);
       const auto bs = stats::first_passage_stats(pe.saddle, eta, n_eta);
       for (const auto& g : {gs, ge, gm}) {
-        out.set_attribute(g, "T", T);
+        out.set_attribute(g, "T", T_sgd);
         out.set_attribute(g, "T_nominal", temps[i]);
       }
       out.set_attribute(gs, "eta", eta);
@@ -283,13 +297,15 @@ int main(int argc, char** argv) {
       se_small[i] = c.se;
       m_sgd_s[i] = as.mean, se_sgd_s[i] = as.std_error, m_em_s[i] = bs.mean, se_em_s[i] = bs.std_error;
 
-      const std::string Ts = "T=" + std::to_string(T).substr(0, 5) + ": ";
+      const std::string Ts = "T=" + std::to_string(T_sgd).substr(0, 5) + ": ";
       checks.add(Ts + "SGD tau(-1->+1) vs chain MFPT at dt=eta", a.mean, a.se, chain_eta[i],
                  5.0 * a.se + grid_eta[i],
                  "SGD (B samples of Gaussian data per step) is the EM chain at dt = eta up to the noise's "
                  "non-Gaussianity; tolerance 5 se + the chain quadrature's grid error");
       checks.add(Ts + "EM(dt=eta) tau(-1->+1) vs chain MFPT", b.mean, b.se, chain_eta[i],
                  5.0 * b.se + grid_eta[i], "the same chain; tolerance 5 se + grid error");
+      // A simulation of the chain against the chain's own MFPT: the code's identity, not a claim.
+      checks.set_role(Ts + "EM(dt=eta) tau(-1->+1) vs chain MFPT", io::CheckRole::identity);
       checks.add(
           Ts + "SGD tau(-1->0) vs chain MFPT to the saddle", as.mean, as.std_error, chain_eta_s[i],
           5.0 * as.std_error + ces.grid_error * eta,
@@ -357,7 +373,7 @@ int main(int argc, char** argv) {
       const double model_rel = (std::abs(chain_small[i] - tau_q[i]) + grid_small[i]) / tau_k[i];
       ratio_meas[i] = m_small[i] / tau_k[i];
       ratio_meas_se[i] = se_small[i] / tau_k[i];
-      ratio_pred[i] = 1.0 + c1 * T;
+      ratio_pred[i] = 1.0 + c1 * ctx.theory().temperature(T);
       if (dL / temps[i] >= min_barrier_over_T)  // chosen on the nominal T, before any run
         checks.add(
             Ts + "Kramers asymptote: EM(dt small) tau / tau_Kramers vs 1 + c1 T (dL/T >= " +
@@ -459,23 +475,31 @@ int main(int argc, char** argv) {
         const double f1 = sym.residual_derivative1(w);
         return scale * (m_ee * f1 * f1 + cross * f1 + s0);
       };
-      const auto q = theory::mean_first_passage_time(lpl, Dl, -1.0, 1.0, mo);
-      const auto ch = theory::chain_mean_first_passage_steps(lpl, Dl, eta_l, -1.0, 1.0, co);
+      // The predictions and the SME use D as the theory states it (scaled under a temperature control);
+      // SGD's run length comes from its own D, so that a control never changes SGD's runs.
+      const double tf = ctx.theory().temperature_factor();
+      auto Dm = [Dl, tf](double w) { return tf * Dl(w); };
+      auto Dfast_m = [Dfast, tf](double w) { return tf * Dfast(w); };
+      const auto q = theory::mean_first_passage_time(lpl, Dm, -1.0, 1.0, mo);
+      const auto ch = theory::chain_mean_first_passage_steps(lpl, Dm, eta_l, -1.0, 1.0, co);
       const double tau_chain = ch.steps * eta_l;
-      const long n_steps = static_cast<long>(std::ceil(factor * tau_chain / eta_l));
+      const double steer = ctx.theory().is_control()
+                               ? theory::chain_mean_first_passage_steps(lpl, Dl, eta_l, -1.0, 1.0, co).steps * eta_l
+                               : tau_chain;
+      const long n_steps = static_cast<long>(std::ceil(factor * steer / eta_l));
       SgdEnsemble sgd(problem, Sgd{}, ConstantLr{eta_l}, B_l, Sampling::with_replacement,
                       seed + 4000037 * (i + 1));
       const Vec start = Vec::Constant(1, -1.0);
       const double D_top = Dl(0.0);  // the bridge correction uses D at the barrier top (not checked here)
       const Passages ps = run_passages(sgd, start, M, n_steps, block, D_top, eta_l, seed + 9000011 * (i + 1));
-      EnsembleDiffusion1D sme(lpl, Dfast, eta_l, CounterRng(seed + 5000011 * (i + 1)));
-      const Passages pe = run_passages(sme, start, M, n_steps, block, D_top, eta_l, seed + 9100003 * (i + 1));
+      EnsembleDiffusion1D sme(lpl, Dfast_m, eta_l, CounterRng(seed + 5000011 * (i + 1)));
+      const Passages pe = run_passages(sme, start, M, n_steps, block, tf * D_top, eta_l, seed + 9100003 * (i + 1));
       const std::string tag = std::string("s").append(std::to_string(i));
       const Measured a = store(out, "/sgd/label_noise/" + tag, ps, eta_l);
       const Measured b = store(out, "/sde/label_noise/" + tag, pe, eta_l);
       censored += a.censored + b.censored;
       // isotropic Gibbs at the temperature of the minimum, D(−1): what a constant-T model predicts
-      const double T_min = Dl(-1.0);
+      const double T_min = Dm(-1.0);
       const auto g = theory::mean_first_passage_time_langevin(lpl, T_min, -1.0, 1.0, mo);
       for (const auto& gr : {"/sgd/label_noise/" + tag, "/sde/label_noise/" + tag}) {
         out.set_attribute(gr, "sigma", sig[i]);
@@ -524,7 +548,10 @@ int main(int argc, char** argv) {
       p << 0.0, 0.0;
       well2.hessian(p, H_s);
     }
-    auto tau_ek = [&](double T) { return 1.0 / theory::eyring_kramers_rate(H_m, H_s, dL, T); };
+    auto tau_ek = [&](double T) {  // without its prefactor under --control kramers_no_prefactor
+      return ctx.theory().kramers_prefactor() ? 1.0 / theory::eyring_kramers_rate(H_m, H_s, dL, T)
+                                              : std::exp(dL / T);
+    };
     auto tau_cut = [&](double T) {  // 1-D Kramers of the cut y = 0 (no transverse determinant): the control
       return theory::kramers_time_to_minimum(theory::kramers_rate_1d(H_m(0, 0), H_s(0, 0), dL, T));
     };
@@ -637,16 +664,20 @@ int main(int argc, char** argv) {
       const double sigma = std::sqrt(2.0 * static_cast<double>(B) * mcT[j] / eta);
       auto problem = AdditiveNoise<ChannelDoubleWell>::isotropic(well2, N, sigma, seed + 104729 * (j + 1));
       const Mat S1 = problem.per_sample_covariance(Vec::Zero(2));
-      const double T = eta * 0.5 * S1.trace() / (2.0 * static_cast<double>(B));  // isotropic part
-      mc_T[j] = T;
+      const double T_sgd = eta * 0.5 * S1.trace() / (2.0 * static_cast<double>(B));  // isotropic part
+      mc_T[j] = T_sgd;
+      // predictions and the SDEs at the theory's temperature (T_sgd unless --control)
+      const double T = ctx.theory().temperature(T_sgd);
       const FpResult r = fp_mfpt(T);
       mc_fp[j] = r.tau, mc_fp_grid[j] = r.grid_error, mc_ek[j] = tau_ek(T);
       mc_cut_quad[j] = theory::mean_first_passage_time_langevin(lp, T, -1.0, 1.0, mo).tau;
-      const long n_eta = static_cast<long>(std::ceil(factor * r.tau / eta));
-      const long n_small = static_cast<long>(std::ceil(factor * r.tau / dts));
+      // SGD's run length from its own T (a control never changes SGD's runs)
+      const double steer = ctx.theory().is_control() ? fp_mfpt(T_sgd).tau : r.tau;
+      const long n_eta = static_cast<long>(std::ceil(factor * steer / eta));
+      const long n_small = static_cast<long>(std::ceil(factor * steer / dts));
       SgdEnsemble sgd(problem, Sgd{}, ConstantLr{eta}, B, Sampling::with_replacement,
                       seed + 1100009 * (j + 1));
-      const Passages ps = run_passages(sgd, start2, M2, n_eta, block, T, eta, seed + 1200007 * (j + 1));
+      const Passages ps = run_passages(sgd, start2, M2, n_eta, block, T_sgd, eta, seed + 1200007 * (j + 1));
       EnsembleLangevin em(well2, T, eta, CounterRng(seed + 1300003 * (j + 1)));
       const Passages pe = run_passages(em, start2, M2, n_eta, block, T, eta, seed + 1400017 * (j + 1));
       EnsembleLangevin ems(well2, T, dts, CounterRng(seed + 1500007 * (j + 1)));
@@ -657,13 +688,13 @@ int main(int argc, char** argv) {
       const Measured c = store(out, "/eyring_kramers/em_small/" + tag, pm, dts);
       for (const auto& g : {"/eyring_kramers/sgd/" + tag, "/eyring_kramers/em_eta/" + tag,
                             "/eyring_kramers/em_small/" + tag}) {
-        out.set_attribute(g, "T", T);
+        out.set_attribute(g, "T", T_sgd);
         out.set_attribute(g, "T_nominal", mcT[j]);
       }
       censored += a.censored + b.censored + c.censored;
       mc_sgd[j] = a.mean, mc_sgd_se[j] = a.se, mc_em[j] = b.mean, mc_em_se[j] = b.se, mc_small[j] = c.mean,
       mc_small_se[j] = c.se;
-      const std::string Ts = "2-D T=" + std::to_string(T).substr(0, 5) + ": ";
+      const std::string Ts = "2-D T=" + std::to_string(T_sgd).substr(0, 5) + ": ";
       const double err_small = dt_error_2d(T, dts, mc_cut_quad[j]) * r.tau;
       checks.add(
           Ts + "EM(dt small) tau((-1,0)->x>=1) vs exact 2-D MFPT (FP)", c.mean, c.se, r.tau,

@@ -56,15 +56,15 @@ Mat chain_transient_cells(const LPrime& lp, const Diff& D, double dt, double lo,
                                      steps);
 }
 
-/// The same for the SGD chain whose noise is uniform over the atoms `noise` (its exact law when the
-/// minibatch noise is a finite set of values, e.g. the N per-sample shifts at B = 1).
-template <class LPrime>
-Mat discrete_chain_transient_cells(const LPrime& lp, const Vec& noise, double dt, double lo, double hi,
-                                   Index bins, Index refine, Index pad, double x0, const std::vector<long>& steps) {
+/// The law after each of `steps` of the chain whose transition matrix `K` lives on the padded grid
+/// of chain_transient_cells ((bins + 2 pad)·refine cells of [lo − pad w, hi + pad w]), from x₀: e.g.
+/// SGD's exact chain when its noise takes finitely many values (theory::discrete_noise_kernel_1d for
+/// the N per-sample shifts at B = 1, theory::affine_noise_kernel_1d for label noise).
+inline Mat kernel_transient_cells(const Mat& K, double lo, double hi, Index bins, Index pad, double x0,
+                                  const std::vector<long>& steps) {
   const double w = (hi - lo) / static_cast<double>(bins);
   const double plo = lo - static_cast<double>(pad) * w, phi = hi + static_cast<double>(pad) * w;
-  const Index n = (bins + 2 * pad) * refine;
-  const Mat K = theory::discrete_noise_kernel_1d(lp, noise, dt, plo, phi, n);
+  const Index n = K.rows();
   return theory::propagate_chain_law(K, point_start_cells(x0, plo, (phi - plo) / static_cast<double>(n), n),
                                      steps);
 }

@@ -36,7 +36,7 @@ TEST_CASE("stationary_distribution quick profile: valid file, headline checks pa
   CHECK(passed("double_well_additive: E[(|w|-1)^2], SGD - Gibbs"));
   CHECK(passed("double_well_additive: SGD vs Gibbs(sigma^2/eta) tv"));
   CHECK(passed("double_well_additive: SGD vs SDE at sigma^2/eta tv"));
-  CHECK(passed("label_noise: SGD vs EM-chain law tv"));
+  CHECK(passed("label_noise: SGD vs its exact chain tv"));
   CHECK(passed("label_noise: SGD vs Gibbs(T_iso) tv"));
   CHECK(passed("label_noise: flat-basin mass at the end, SGD - exp(-Phi)/D"));
   // Himmelblau starts from its reference law: its rows are illustrations, not claims.

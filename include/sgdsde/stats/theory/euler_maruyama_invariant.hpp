@@ -181,6 +181,34 @@ Mat discrete_noise_kernel_1d(const LPrime& lp, const Vec& noise, double dt, doub
   return K;
 }
 
+/// The same with state-dependent atoms v_a(x) = slope[a]·s(x) + offset[a] (label noise at B = 1: the
+/// per-sample gradient noise −ε_i f'(x) + ξ_i). Cost O(n·atoms).
+template <class LPrime, class Slope>
+Mat affine_noise_kernel_1d(const LPrime& lp, const Vec& slope, const Slope& s, const Vec& offset, double dt,
+                           double lo, double hi, Index n) {
+  require(dt > 0.0 && hi > lo && n >= 3 && slope.size() >= 1 && slope.size() == offset.size(),
+          "affine_noise_kernel: bad arguments");
+  const double h = (hi - lo) / static_cast<double>(n), wa = 1.0 / static_cast<double>(slope.size());
+  Mat K = Mat::Zero(n, n);
+  for (Index j = 0; j < n; ++j) {
+    const double x = lo + (static_cast<double>(j) + 0.5) * h, mu = x - dt * lp(x), sx = s(x);
+    for (Index a = 0; a < slope.size(); ++a) {
+      const double u = (mu - dt * (slope[a] * sx + offset[a]) - lo) / h - 0.5;
+      if (u <= 0.0) {
+        K(0, j) += wa;
+      } else if (u >= static_cast<double>(n - 1)) {
+        K(n - 1, j) += wa;
+      } else {
+        const auto i = static_cast<Index>(u);
+        const double t = u - static_cast<double>(i);
+        K(i, j) += wa * (1.0 - t);
+        K(i + 1, j) += wa * t;
+      }
+    }
+  }
+  return K;
+}
+
 /// Its stationary cell masses, solved like euler_maruyama_invariant_cells_1d. Cost O(n·atoms + n³/3).
 template <class LPrime>
 Vec discrete_noise_chain_invariant_cells_1d(const LPrime& lp, const Vec& noise, double dt, double lo,
