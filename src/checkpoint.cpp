@@ -147,7 +147,10 @@ std::vector<std::filesystem::path> foreign_files(const std::filesystem::path& ou
 }
 
 Session::Session(std::filesystem::path file, Identity id, double every_seconds)
-    : file_(std::move(file)), id_(std::move(id)), every_(every_seconds), last_(std::chrono::steady_clock::now()) {
+    : file_(std::move(file)),
+      id_(std::move(id)),
+      every_(every_seconds),
+      last_(std::chrono::steady_clock::now()) {
   // A checkpoint temporary of a process that died while writing it (SIGKILL in those milliseconds).
   (void)io::remove_stale_temporaries(file_, std::string_view(kSignature.data(), kSignature.size()));
 }
@@ -165,8 +168,8 @@ void Session::parse(std::span<const std::byte> file, const std::string& what, Id
     throw Refused(what + ": checkpoint format " + std::to_string(format) + ", this binary reads format " +
                   std::to_string(kFormat));
   if (payload != file.size() - kHeader - kTrailer)
-    throw Refused(what + ": truncated or corrupt (" + std::to_string(file.size()) + " bytes, its header says " +
-                  std::to_string(payload + kHeader + kTrailer) + ")");
+    throw Refused(what + ": truncated or corrupt (" + std::to_string(file.size()) +
+                  " bytes, its header says " + std::to_string(payload + kHeader + kTrailer) + ")");
   const std::span<const std::byte> body = file.subspan(kHeader, static_cast<std::size_t>(payload));
   std::uint64_t stored;
   std::memcpy(&stored, file.data() + kHeader + payload, sizeof stored);
@@ -199,13 +202,17 @@ bool Session::load() {
   if (id.code_version != id_.code_version)
     throw Refused(belongs + "code version " + id.code_version + ", this binary is " + id_.code_version);
   if (id.ranks != id_.ranks)
-    throw Refused(belongs + std::to_string(id.ranks) + " MPI rank(s), this run has " + std::to_string(id_.ranks));
+    throw Refused(belongs + std::to_string(id.ranks) + " MPI rank(s), this run has " +
+                  std::to_string(id_.ranks));
   if (id.rank != id_.rank)
-    throw Refused(belongs + "rank " + std::to_string(id.rank) + "'s, read by rank " + std::to_string(id_.rank));
+    throw Refused(belongs + "rank " + std::to_string(id.rank) + "'s, read by rank " +
+                  std::to_string(id_.rank));
   if (id.seed != id_.seed)
-    throw Refused(belongs + "seed " + std::to_string(id.seed) + ", this run has seed " + std::to_string(id_.seed));
+    throw Refused(belongs + "seed " + std::to_string(id.seed) + ", this run has seed " +
+                  std::to_string(id_.seed));
   if (id.config_toml != id_.config_toml)
-    throw Refused(belongs + "another configuration (" + first_difference(id.config_toml, id_.config_toml) + ")");
+    throw Refused(belongs + "another configuration (" + first_difference(id.config_toml, id_.config_toml) +
+                  ")");
   saved_ = std::move(calls);
   return true;
 }
@@ -258,13 +265,15 @@ void Session::write(const CallRecord* current) {
   f.append(body.data(), body.size());
   f.put(checksum(body));
   const std::vector<std::byte> bytes = f.take();
-  io::write_file_atomically(file_, std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
+  io::write_file_atomically(file_,
+                            std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
   last_ = std::chrono::steady_clock::now();
 }
 
 void Session::end_call(CallRecord record) {
   // The saved record of this call (if any) is in `record` now: free it.
-  if (finished_.size() < saved_.size()) saved_[finished_.size()] = CallRecord{saved_[finished_.size()].shape, {}, {}, {}, {}};
+  if (finished_.size() < saved_.size())
+    saved_[finished_.size()] = CallRecord{saved_[finished_.size()].shape, {}, {}, {}, {}};
   finished_.push_back(std::move(record));
 }
 

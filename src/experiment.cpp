@@ -110,19 +110,20 @@ void agree_on(const std::string& problem) {
 /// The checkpoint session of a run with --checkpoint-every and/or --resume, checked before any work:
 /// a checkpoint of another run, or a damaged one, is refused with one line (exit code 2). Without
 /// --resume an existing checkpoint is refused too (it would be overwritten: the user decides).
-std::unique_ptr<checkpoint::Session> open_checkpoint(const std::filesystem::path& out, checkpoint::Identity id,
-                                                     double every, bool resume, const std::string& name,
-                                                     std::ostream& err) {
+std::unique_ptr<checkpoint::Session> open_checkpoint(const std::filesystem::path& out,
+                                                     checkpoint::Identity id, double every, bool resume,
+                                                     const std::string& name, std::ostream& err) {
   const int rank = ranks::rank(), K = ranks::size();
-  auto session = std::make_unique<checkpoint::Session>(checkpoint::path_of(out, rank, K), std::move(id), every);
+  auto session =
+      std::make_unique<checkpoint::Session>(checkpoint::path_of(out, rank, K), std::move(id), every);
   std::string problem;
   bool found = false;
   try {
     // A checkpoint written on another number of ranks has other names: each rank looks (one folder).
     if (const auto foreign = checkpoint::foreign_files(out, K); !foreign.empty()) {
       throw checkpoint::Refused("checkpoint " + foreign.front().string() +
-                                " belongs to a run on another number of MPI ranks, this run has " + std::to_string(K) +
-                                (resume ? "" : "; delete it to start over"));
+                                " belongs to a run on another number of MPI ranks, this run has " +
+                                std::to_string(K) + (resume ? "" : "; delete it to start over"));
     }
     std::error_code ec;
     if (!resume && std::filesystem::exists(session->file(), ec))
@@ -138,10 +139,11 @@ std::unique_ptr<checkpoint::Session> open_checkpoint(const std::filesystem::path
     std::vector<std::int64_t> counts{found ? 1 : 0, static_cast<std::int64_t>(session->saved_blocks())};
     ranks::sum(counts);
     if (counts[0] == 0)
-      err << name << ": --resume: no checkpoint of " << out.string() << "; starting from the beginning" << std::endl;
+      err << name << ": --resume: no checkpoint of " << out.string() << "; starting from the beginning"
+          << std::endl;
     else
-      err << name << ": resuming from " << (K > 1 ? "the checkpoints" : "the checkpoint") << " of " << out.string()
-          << " (" << counts[1] << " finished blocks)" << std::endl;
+      err << name << ": resuming from " << (K > 1 ? "the checkpoints" : "the checkpoint") << " of "
+          << out.string() << " (" << counts[1] << " finished blocks)" << std::endl;
   }
   return session;
 }
@@ -356,7 +358,8 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
     id.seed = prov.seed;
     id.ranks = ranks::size();
     id.rank = ranks::rank();
-    session = open_checkpoint(out, std::move(id), checkpointing ? checkpoint_every : 0.0, resume, name_, *err_);
+    session =
+        open_checkpoint(out, std::move(id), checkpointing ? checkpoint_every : 0.0, resume, name_, *err_);
   }
   const ActiveSession active(session.get());
 
@@ -389,7 +392,8 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
     } catch (const std::exception& e) {
       failure = e.what();
     }
-    if (const auto f = ranks::first_failure(failure.empty() ? nullptr : &failure)) throw std::runtime_error(f->second);
+    if (const auto f = ranks::first_failure(failure.empty() ? nullptr : &failure))
+      throw std::runtime_error(f->second);
     session->remove();
   }
   if (!quiet) {

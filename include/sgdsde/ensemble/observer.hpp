@@ -84,11 +84,13 @@ struct BlockView {
 /// Checkpoints of observers with one slot per particle: the slots of the blocks' particles.
 template <class T>
 void save_particles(const std::vector<T>& slots, std::span<const BlockView> blocks, checkpoint::Writer& w) {
-  for (const BlockView& v : blocks) w.put(std::span<const T>(slots.data() + v.first, static_cast<std::size_t>(v.count)));
+  for (const BlockView& v : blocks)
+    w.put(std::span<const T>(slots.data() + v.first, static_cast<std::size_t>(v.count)));
 }
 template <class T>
 void restore_particles(std::vector<T>& slots, std::span<const BlockView> blocks, checkpoint::Reader& r) {
-  for (const BlockView& v : blocks) r.get(std::span<T>(slots.data() + v.first, static_cast<std::size_t>(v.count)));
+  for (const BlockView& v : blocks)
+    r.get(std::span<T>(slots.data() + v.first, static_cast<std::size_t>(v.count)));
 }
 
 /// Which steps an observer records: start, start + every, … ≤ stop (stop < 0: the last step).

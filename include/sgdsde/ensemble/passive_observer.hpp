@@ -19,7 +19,9 @@ class Passive {
   { inner_->share_across_ranks(L); }
   void save(std::span<const BlockView> b, checkpoint::Writer& w) requires requires(O& o) { o.save(b, w); }
   { inner_->save(b, w); }
-  void restore(std::span<const BlockView> b, checkpoint::Reader& r) requires requires(O& o) { o.restore(b, r); }
+  void restore(std::span<const BlockView> b, checkpoint::Reader& r) requires requires(O& o) {
+    o.restore(b, r);
+  }
   { inner_->restore(b, r); }
   void block_done(const BlockView& v) requires requires(O& o) { o.block_done(v); }
   { inner_->block_done(v); }

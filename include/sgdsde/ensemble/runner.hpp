@@ -180,11 +180,12 @@ constexpr bool checkpointable = requires(O& o, std::span<const BlockView> v, che
 };
 
 /// The views of this rank's blocks marked in `done`.
-inline std::vector<BlockView> done_views(const std::vector<char>& done, std::pair<Index, Index> own, Index block,
-                                         Index M, const std::int64_t* diverged_at) {
+inline std::vector<BlockView> done_views(const std::vector<char>& done, std::pair<Index, Index> own,
+                                         Index block, Index M, const std::int64_t* diverged_at) {
   std::vector<BlockView> v;
   for (Index b = own.first; b < own.second; ++b)
-    if (done[static_cast<std::size_t>(b)]) v.push_back({b, b * block, std::min(block, M - b * block), diverged_at});
+    if (done[static_cast<std::size_t>(b)])
+      v.push_back({b, b * block, std::min(block, M - b * block), diverged_at});
   return v;
 }
 
@@ -214,15 +215,16 @@ checkpoint::CallRecord record_of(const checkpoint::CallShape& shape, const Ensem
 /// them in `done`.
 template <class... Obs>
 void restore_record(const checkpoint::CallRecord& r, const std::string& what, Ensemble& x,
-                    std::int64_t* diverged_at, std::pair<Index, Index> own, Index block, std::vector<char>& done,
-                    const RunOptions& opts, Obs&... observers) {
+                    std::int64_t* diverged_at, std::pair<Index, Index> own, Index block,
+                    std::vector<char>& done, const RunOptions& opts, Obs&... observers) {
   const Index M = x.cols(), d = x.rows();
   std::vector<BlockView> views;
   std::size_t particles = 0;
   for (const std::int64_t b : r.blocks) {
     if (b < own.first || b >= own.second || done[static_cast<std::size_t>(b)] ||
         (!views.empty() && b <= views.back().block))
-      throw checkpoint::Refused(what + ": corrupt (block " + std::to_string(b) + " is not one of this rank's)");
+      throw checkpoint::Refused(what + ": corrupt (block " + std::to_string(b) +
+                                " is not one of this rank's)");
     done[static_cast<std::size_t>(b)] = 1;
     views.push_back({b, b * block, std::min(block, M - b * block), diverged_at});
     particles += static_cast<std::size_t>(views.back().count);
@@ -277,16 +279,16 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
   // below; each block's flag is read only by the thread that takes the block).
   checkpoint::Session* const session = checkpoint::active();
   std::vector<char> done;
-  const checkpoint::CallShape shape{x.rows(), M, opts.n_steps, block, n_blocks,
-                                    static_cast<std::int64_t>(sizeof...(Obs))};
+  const checkpoint::CallShape shape{x.rows(), M,        opts.n_steps,
+                                    block,    n_blocks, static_cast<std::int64_t>(sizeof...(Obs))};
   if (session) {
     if (!(detail::checkpointable<Obs> && ...))
       throw std::logic_error("run_ensemble: an observer cannot be checkpointed (no save/restore)");
     done.assign(static_cast<std::size_t>(n_blocks), 0);
     if (const checkpoint::CallRecord* saved = session->begin_call(shape))
       if constexpr ((detail::checkpointable<Obs> && ...))
-        detail::restore_record(*saved, "checkpoint " + session->file().string(), x, diverged_at, own, block, done,
-                               opts, observers...);
+        detail::restore_record(*saved, "checkpoint " + session->file().string(), x, diverged_at, own, block,
+                               done, opts, observers...);
   }
 
   // An exception may not leave an OpenMP region (it would terminate the program): the first one is
@@ -351,8 +353,8 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
                 (detail::block_done(observers, view), ...);
                 done[static_cast<std::size_t>(b)] = 1;
                 if (session->due()) {
-                  const auto record =
-                      detail::record_of(shape, x, detail::done_views(done, own, block, M, diverged_at), observers...);
+                  const auto record = detail::record_of(
+                      shape, x, detail::done_views(done, own, block, M, diverged_at), observers...);
                   session->write(&record);
                 }
               } catch (...) {

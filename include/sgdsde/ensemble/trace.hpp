@@ -68,12 +68,14 @@ class Trace {
 
   /// Checkpoints: the blocks' sums and their particles' kept values.
   void save(std::span<const BlockView> blocks, checkpoint::Writer& w) const {
-    visit(blocks, [&](std::size_t at, std::size_t n) { w.put(std::span<const double>(&partial_[at], n)); },
-          [&](std::size_t at, std::size_t n) { w.put(std::span<const double>(&kept_[at], n)); });
+    visit(
+        blocks, [&](std::size_t at, std::size_t n) { w.put(std::span<const double>(&partial_[at], n)); },
+        [&](std::size_t at, std::size_t n) { w.put(std::span<const double>(&kept_[at], n)); });
   }
   void restore(std::span<const BlockView> blocks, checkpoint::Reader& r) {
-    visit(blocks, [&](std::size_t at, std::size_t n) { r.get(std::span<double>(&partial_[at], n)); },
-          [&](std::size_t at, std::size_t n) { r.get(std::span<double>(&kept_[at], n)); });
+    visit(
+        blocks, [&](std::size_t at, std::size_t n) { r.get(std::span<double>(&partial_[at], n)); },
+        [&](std::size_t at, std::size_t n) { r.get(std::span<double>(&kept_[at], n)); });
   }
 
   void end() {
@@ -126,7 +128,8 @@ class Trace {
   /// Calls sums(offset, n) and kept(offset, n) on the ranges of partial_ and kept_ owned by each block.
   template <class Sums, class Kept>
   void visit(std::span<const BlockView> blocks, Sums&& sums, Kept&& kept) const {
-    const std::size_t per_block = steps_.size() * names_.size() * 3, Q = static_cast<std::size_t>(q_particles_);
+    const std::size_t per_block = steps_.size() * names_.size() * 3,
+                      Q = static_cast<std::size_t>(q_particles_);
     for (const BlockView& v : blocks) {
       if (per_block > 0) sums(static_cast<std::size_t>(v.block) * per_block, per_block);
       const Index hi = std::min(v.first + v.count, q_particles_);
