@@ -12,7 +12,7 @@
 //   }
 //
 // run() parses the command line (--config, --set key=value, --profile, --out, --seed, --threads,
-// --quiet, --dry-run, --strict, --help), resolves the configuration (schema defaults < profile table
+// --quiet, --dry-run, --strict, --checkpoint-every, --resume, --help), resolves the configuration (schema defaults < profile table
 // of the config file < --set), validates it, sets the OpenMP thread count, opens the results file
 // under a temporary name with the provenance attributes, runs the body, writes /summary/checks,
 // prints the checks table and renames the file into place.
