@@ -4,7 +4,7 @@
   run_checkpoint_tests.py --bin BUILD/bin [--only kill,refuse,mpi] [--keep]
 
 1. kill: for an SGD, an SDE and a first-passage experiment, a run with --checkpoint-every 0.2 --resume is
-   killed (SIGKILL to its process group) at random times (fixed seed), resumed until it finishes, and
+   killed (SIGKILL to the process and every descendant: mpirun and its ranks) at random times (fixed seed), resumed until it finishes, and
    its results file compared with an uninterrupted run's, dataset by dataset and attribute by attribute,
    bit for bit, except the root attributes that describe the run (started_at, wall_seconds, threads,
    mpi_ranks, mpi_library). Resumes alternate between 2 threads and 1. Afterwards the folder holds the
@@ -108,12 +108,54 @@ def lines(text):
     return [l for l in text.splitlines() if l.strip()]
 
 
+def descendants(pid):
+    """The ids of every process below pid (from /proc)."""
+    children = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(d.name))
+    out, todo = [], [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def alive(pid):
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def kill_tree(p):
+    """SIGKILL to p and every descendant, by id (mpirun puts each rank in a process group of its own);
+    returns when none is left (zombies of reparented ranks count as gone)."""
+    victims = [p.pid] + descendants(p.pid)
+    for pid in victims:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    p.wait()
+    for _ in range(200):
+        if not any(alive(pid) for pid in victims[1:]):
+            break
+        time.sleep(0.05)
+
+
 def run_killed(cmd, after, checkpoint):
-    """Starts cmd in its own process group and SIGKILLs the whole group (mpirun and its ranks alike)
-    `after` seconds later, or as soon after that as `checkpoint` exists (so that every kill has progress
+    """Starts cmd and SIGKILLs it and all its descendants (mpirun and its ranks alike) `after` seconds later, or as soon after that as `checkpoint` exists (so that every kill has progress
     to lose), unless it finished first. Returns (finished, exit code, stderr)."""
     with tempfile.TemporaryFile("w+") as err:
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=ENV, start_new_session=True)
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=ENV)
         try:
             p.wait(timeout=after)
         except subprocess.TimeoutExpired:
@@ -121,15 +163,7 @@ def run_killed(cmd, after, checkpoint):
                 time.sleep(0.02)
         finished = p.poll() is not None
         if not finished:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
-            # mpirun's ranks may outlive it for a moment: wait until the group is gone
-            for _ in range(100):
-                try:
-                    os.killpg(p.pid, 0)
-                except ProcessLookupError:
-                    break
-                time.sleep(0.05)
+            kill_tree(p)
         err.seek(0)
         return finished, p.returncode, err.read()
 
@@ -207,13 +241,13 @@ def make_checkpoint(binary, name, sets, folder):
     out = folder / f"{name}.h5"
     ck = folder / f".{name}.h5.checkpoint"
     p = subprocess.Popen(command(binary, name, sets, out, 2, ["--checkpoint-every", "0.05"]),
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, start_new_session=True)
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     deadline = time.time() + 120
     while not ck.exists() and p.poll() is None and time.time() < deadline:
         time.sleep(0.02)
     time.sleep(0.3)  # a few more blocks
     if p.poll() is None:
-        os.killpg(p.pid, signal.SIGKILL)
+        kill_tree(p)
     p.wait()
     return ck if ck.exists() else None
 

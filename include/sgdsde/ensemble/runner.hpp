@@ -202,7 +202,7 @@ checkpoint::CallRecord record_of(const checkpoint::CallShape& shape, const Ensem
       for (Index i = 0; i < v.count; ++i) r.states.push_back(x(j, v.first + i));
     r.diverged_at.insert(r.diverged_at.end(), v.diverged_at + v.first, v.diverged_at + v.first + v.count);
   }
-  const auto save = [&](auto& o) {
+  [[maybe_unused]] const auto save = [&](auto& o) {
     checkpoint::Writer w;
     o.save(std::span<const BlockView>(views), w);
     r.observers.push_back(w.take());
@@ -239,7 +239,7 @@ void restore_record(const checkpoint::CallRecord& r, const std::string& what, En
     for (Index i = 0; i < v.count; ++i) diverged_at[v.first + i] = r.diverged_at[q++];
   }
   std::size_t k = 0;
-  const auto restore = [&](auto& o) {
+  [[maybe_unused]] const auto restore = [&](auto& o) {
     checkpoint::Reader in(r.observers[k++], what);
     o.restore(std::span<const BlockView>(views), in);
     if (!in.at_end()) throw checkpoint::Refused(what + ": corrupt (an observer's record is too long)");
