@@ -42,9 +42,9 @@ ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIR
 EVERY = "0.2"
 # (experiment, --set overrides that keep it short, what it covers)
 CASES = [
-    ("eta_over_b", ["particles=20000"], "SGD (fused and generic steps), many blocks per call"),
-    ("stationary_distribution", ["particles=20000"], "SGD and SDE (Euler-Maruyama, Leimkuhler-Matthews)"),
-    ("kramers_rate", [], "first passages (SGD, SDE, label noise), blocks stopped when all passed"),
+    ("eta_over_b", ["particles=10000"], "SGD, 20 blocks per call"),
+    ("stationary_distribution", ["particles=10000"], "SGD and SDE (Euler-Maruyama, Leimkuhler-Matthews), 20 blocks per call"),
+    ("kramers_rate", ["particles=200"], "first passages of SGD, SDE, label noise; 13 blocks per call, stopped when all passed"),
 ]
 failures = []
 
@@ -177,7 +177,7 @@ def kill_and_resume(binary, name, sets, folder, reference, ref_seconds, rng, ran
         cmd = command(binary, name, sets, out, threads, ["--checkpoint-every", EVERY, "--resume"], ranks)
         last = attempt >= 3  # three kills at most, then it may finish
         ck = folder / (f".{out.name}.checkpoint" + (".r0" if ranks > 1 else ""))
-        finished, code, err = run_killed(cmd, 600 if last else rng.uniform(0.3, 0.8) * ref_seconds, ck)
+        finished, code, err = run_killed(cmd, 600 if last else rng.uniform(0.2, 0.6) * ref_seconds, ck)
         if attempt == 0:
             notice = lines(err)
             report(len(notice) == 1 and "no checkpoint" in notice[0] and "starting from the beginning" in notice[0],

@@ -15,7 +15,8 @@
 // Optionally next_record(long k): the first step >= k at which observe() does anything (observers
 // that record on a RecordPlan). When every observer has it, the runner may let a model take the
 // steps in between at once (ensemble/model.hpp, advance) and skip the observe() calls of those steps.
-// Optionally, for checkpoints (ensemble/checkpoint.hpp; needed when the run checkpoints):
+// Optionally, for checkpoints (ensemble/checkpoint.hpp; a call with an observer without them saves no
+// blocks, and a resumed run recomputes it whole):
 //   save(std::span<const BlockView> blocks, checkpoint::Writer&)   the partial results of these
 //                                                      finished blocks (other threads meanwhile run
 //                                                      other blocks: read only these blocks' storage);

@@ -281,9 +281,9 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
   std::vector<char> done;
   const checkpoint::CallShape shape{x.rows(), M,        opts.n_steps,
                                     block,    n_blocks, static_cast<std::int64_t>(sizeof...(Obs))};
+  // A call with an observer that cannot save its partials (no save/restore) saves no blocks: a resumed
+  // run recomputes it whole (the same bits, only the progress is not kept).
   if (session) {
-    if (!(detail::checkpointable<Obs> && ...))
-      throw std::logic_error("run_ensemble: an observer cannot be checkpointed (no save/restore)");
     done.assign(static_cast<std::size_t>(n_blocks), 0);
     if (const checkpoint::CallRecord* saved = session->begin_call(shape))
       if constexpr ((detail::checkpointable<Obs> && ...))
@@ -371,15 +371,16 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
   }
   // The call is finished on this rank: its record goes into every later checkpoint (taken before the
   // partials of the other ranks are copied in).
-  if constexpr ((detail::checkpointable<Obs> && ...)) {
-    if (session && !failure) {
-      try {
+  if (session && !failure) {
+    try {
+      if constexpr ((detail::checkpointable<Obs> && ...))
         session->end_call(
             detail::record_of(shape, x, detail::done_views(done, own, block, M, diverged_at), observers...));
-        if (session->due()) session->write(nullptr);
-      } catch (...) {
-        failure = std::current_exception();
-      }
+      else
+        session->end_call(checkpoint::CallRecord{shape, {}, {}, {}, {}});
+      if (session->due()) session->write(nullptr);
+    } catch (...) {
+      failure = std::current_exception();
     }
   }
   if (layout.ranks > 1) {

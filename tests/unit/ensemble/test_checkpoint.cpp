@@ -47,10 +47,11 @@ struct Walk {
   void prepare(Index) { ++g_calls; }
   [[nodiscard]] Scratch make_scratch(Index n) const { return {std::vector<double>(2 * n)}; }
   void step(Ensemble& x, Index first, Index count, long k, Scratch& sc) const {
-    if (const Index f = g_fail_from.load(); f >= 0 && g_calls == g_fail_call + 1 && first / block >= f && k == 5)
+    if (const Index f = g_fail_from.load();
+        f >= 0 && g_calls == g_fail_call + 1 && first / block >= f && k == 5)
       throw std::runtime_error("interrupted");
-    rng.normals(static_cast<std::uint64_t>(k), Purpose::increment, static_cast<std::uint32_t>(first), count, 2,
-                sc.z.data(), count);
+    rng.normals(static_cast<std::uint64_t>(k), Purpose::increment, static_cast<std::uint32_t>(first), count,
+                2, sc.z.data(), count);
     for (Index j = 0; j < 2; ++j)
       for (Index i = 0; i < count; ++i) x(j, first + i) = 0.99 * x(j, first + i) + 0.1 * sc.z[j * count + i];
   }
@@ -109,7 +110,9 @@ Results run(int threads) {
 }
 
 /// Bitwise comparison of doubles (NaN included).
-bool same_bits(const double* a, const double* b, std::size_t n) { return std::memcmp(a, b, n * sizeof(double)) == 0; }
+bool same_bits(const double* a, const double* b, std::size_t n) {
+  return std::memcmp(a, b, n * sizeof(double)) == 0;
+}
 bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && same_bits(a.data(), b.data(), a.size());
 }
@@ -243,7 +246,8 @@ TEST_CASE("checkpoint: damaged or foreign checkpoints are refused") {
   interrupted(file, 2, 4, 0);
   const std::vector<char> good = bytes_of(file);
   REQUIRE(good.size() > 100);
-  const auto refused = [&](const std::vector<char>& bytes, checkpoint::Identity id, const std::string& needle) {
+  const auto refused = [&](const std::vector<char>& bytes, checkpoint::Identity id,
+                           const std::string& needle) {
     write_bytes(file, bytes);
     checkpoint::Session s(file, std::move(id), 0.0);
     bool threw = false;
@@ -311,13 +315,65 @@ TEST_CASE("checkpoint: a run whose calls differ from the checkpoint's is refused
   checkpoint::set_active(nullptr);
 }
 
+namespace checkpoint_test {
+/// An observer without save/restore: its calls are recomputed whole on resume.
+struct LastState {
+  std::vector<double> last;
+  void begin(const ObserverContext& c) { last.assign(static_cast<std::size_t>(c.particles), 0.0); }
+  void observe(const Ensemble& x, const BlockView& v, long) {
+    for (Index p = v.first; p < v.first + v.count; ++p) last[static_cast<std::size_t>(p)] = x(0, p);
+  }
+  void end() {}
+};
+std::vector<double> run_with_last_state(int threads) {
+  omp_set_num_threads(threads);
+  Walk w;
+  w.block = 16;
+  Ensemble x = Ensemble::Zero(2, 100);
+  RunOptions opts;
+  opts.n_steps = 20;
+  opts.block = 16;
+  LastState a, b;
+  run_ensemble(w, x, opts, a);  // a first call, recomputed
+  run_ensemble(w, x, opts, b);
+  std::vector<double> out = a.last;
+  out.insert(out.end(), b.last.begin(), b.last.end());
+  return out;
+}
+}  // namespace checkpoint_test
+
+TEST_CASE("checkpoint: a call with an observer without save/restore is recomputed on resume") {
+  const std::vector<double> reference = run_with_last_state(2);
+  Folder dir;
+  const fs::path file = dir.path / ".r.h5.checkpoint";
+  {
+    checkpoint::Session s(file, identity(), 1e-9);
+    checkpoint::set_active(&s);
+    g_fail_from = 3;
+    g_fail_call = 1;
+    g_calls = 0;
+    CHECK_THROWS_AS(run_with_last_state(2), std::runtime_error);
+    g_fail_from = -1;
+    checkpoint::set_active(nullptr);
+  }
+  REQUIRE(fs::exists(file));  // written at the end of the first call
+  checkpoint::Session s(file, identity(), 0.0);
+  REQUIRE(s.load());
+  CHECK(s.saved_calls() == 1);
+  CHECK(s.saved_blocks() == 0);
+  checkpoint::set_active(&s);
+  const std::vector<double> r = run_with_last_state(1);
+  checkpoint::set_active(nullptr);
+  CHECK(same_bits(reference, r));
+}
+
 TEST_CASE("checkpoint: file names next to the results file") {
   CHECK(checkpoint::path_of("results/a.h5", 0, 1) == fs::path("results/.a.h5.checkpoint"));
   CHECK(checkpoint::path_of("results/a.h5", 1, 2) == fs::path("results/.a.h5.checkpoint.r1"));
   Folder dir;
   const fs::path out = dir.path / "a.h5";
-  for (const char* n : {".a.h5.checkpoint", ".a.h5.checkpoint.r0", ".a.h5.checkpoint.r2", ".a.h5.checkpoint.bak",
-                        "..a.h5.checkpoint.tmp-1"})
+  for (const char* n : {".a.h5.checkpoint", ".a.h5.checkpoint.r0", ".a.h5.checkpoint.r2",
+                        ".a.h5.checkpoint.bak", "..a.h5.checkpoint.tmp-1"})
     std::ofstream(dir.path / n) << "x";
   const auto names = [](const std::vector<fs::path>& v) {
     std::vector<std::string> s;
@@ -326,6 +382,7 @@ TEST_CASE("checkpoint: file names next to the results file") {
   };
   CHECK(names(checkpoint::foreign_files(out, 1)) ==
         std::vector<std::string>{".a.h5.checkpoint.r0", ".a.h5.checkpoint.r2"});
-  CHECK(names(checkpoint::foreign_files(out, 2)) == std::vector<std::string>{".a.h5.checkpoint", ".a.h5.checkpoint.r2"});
+  CHECK(names(checkpoint::foreign_files(out, 2)) ==
+        std::vector<std::string>{".a.h5.checkpoint", ".a.h5.checkpoint.r2"});
   CHECK(names(checkpoint::foreign_files(out, 3)) == std::vector<std::string>{".a.h5.checkpoint"});
 }
