@@ -147,6 +147,19 @@ std::unique_ptr<checkpoint::Session> open_checkpoint(const std::filesystem::path
   }
   return session;
 }
+/// Commits the results file, then removes the checkpoint: under MPI every rank waits for rank 0's
+/// commit (a failed commit keeps every rank's checkpoint for another --resume).
+void commit_then_remove(ResultsFile& file, checkpoint::Session& session) {
+  std::string failure;
+  try {
+    file.commit();
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (const auto f = ranks::first_failure(failure.empty() ? nullptr : &failure))
+    throw std::runtime_error(f->second);
+  session.remove();
+}
 }  // namespace
 
 void RunContext::log(const std::string& line) const {
@@ -247,8 +260,7 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   std::vector<std::string> sets;
   std::optional<std::int64_t> seed;
   int threads = 0;
-  double checkpoint_every = 0;
-  bool quiet = false, dry_run = false, strict = false, resume = false;
+  bool quiet = false, dry_run = false, strict = false;
   app.add_option("--config", config_path, "TOML file with [quick] and [paper] profile tables")
       ->default_str(default_config_.empty() ? "(none)" : default_config_);
   app.add_option("--set", sets, "override a parameter: key=value (a TOML value), repeatable")
@@ -262,6 +274,11 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   app.add_flag("--quiet,-q", quiet, "no progress bar, no checks table");
   app.add_flag("--dry-run", dry_run, "print the resolved configuration as TOML and exit");
   app.add_flag("--strict", strict, "exit with code 3 if any check fails");
+  app.footer("Parameters (key, default, meaning; set with --set key=value or in the profile tables):\n" +
+             schema_->describe() +
+             "\nExit codes: 0 success, 1 runtime failure, 2 invalid input, 3 failed checks with --strict.");
+  double checkpoint_every = 0;
+  bool resume = false;
   app.add_option("--checkpoint-every", checkpoint_every,
                  "write a checkpoint (next to --out) at the first block end after every SECONDS (fractions "
                  "allowed); removed once the results are written")
@@ -269,9 +286,6 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   app.add_flag("--resume", resume,
                "continue from the checkpoint of an interrupted run of the same configuration, seed, code "
                "version and rank count (none: start from the beginning)");
-  app.footer("Parameters (key, default, meaning; set with --set key=value or in the profile tables):\n" +
-             schema_->describe() +
-             "\nExit codes: 0 success, 1 runtime failure, 2 invalid input, 3 failed checks with --strict.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -381,21 +395,8 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   checks.write(file);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   file.set_attribute("/", "wall_seconds", wall);
-  if (!session) {
-    file.commit();
-  } else {
-    // The checkpoints go once the results are on disk: under MPI every rank waits for rank 0's commit
-    // (a failed commit keeps every rank's checkpoint for another --resume).
-    std::string failure;
-    try {
-      file.commit();
-    } catch (const std::exception& e) {
-      failure = e.what();
-    }
-    if (const auto f = ranks::first_failure(failure.empty() ? nullptr : &failure))
-      throw std::runtime_error(f->second);
-    session->remove();
-  }
+  if (session) commit_then_remove(file, *session);
+  file.commit();
   if (!quiet) {
     if (checks.size() > 0) {
       *out_ << name_ << ": checks\n";
