@@ -29,6 +29,7 @@
 using namespace sgdsde;
 namespace fs = std::filesystem;
 
+// Named, not anonymous: the files of a test binary compile as one translation unit.
 namespace checkpoint_test {
 
 /// The interruption: blocks from g_fail_from on of runner call g_fail_call throw (g_calls counts the
@@ -197,10 +198,6 @@ void write_bytes(const fs::path& p, const std::vector<char>& b) {
   out.write(b.data(), static_cast<std::streamsize>(b.size()));
 }
 
-}  // namespace checkpoint_test
-
-using namespace checkpoint_test;
-
 TEST_CASE("checkpoint: an interrupted run resumed gives every result bit for bit, on any thread count") {
   const Results reference = run(2);
   for (const int threads : {1, 2}) {
@@ -315,7 +312,6 @@ TEST_CASE("checkpoint: a run whose calls differ from the checkpoint's is refused
   checkpoint::set_active(nullptr);
 }
 
-namespace checkpoint_test {
 /// An observer without save/restore: its calls are recomputed whole on resume.
 struct LastState {
   std::vector<double> last;
@@ -340,7 +336,6 @@ std::vector<double> run_with_last_state(int threads) {
   out.insert(out.end(), b.last.begin(), b.last.end());
   return out;
 }
-}  // namespace checkpoint_test
 
 TEST_CASE("checkpoint: a call with an observer without save/restore is recomputed on resume") {
   const std::vector<double> reference = run_with_last_state(2);
@@ -386,3 +381,5 @@ TEST_CASE("checkpoint: file names next to the results file") {
         std::vector<std::string>{".a.h5.checkpoint", ".a.h5.checkpoint.r2"});
   CHECK(names(checkpoint::foreign_files(out, 3)) == std::vector<std::string>{".a.h5.checkpoint"});
 }
+
+}  // namespace checkpoint_test
