@@ -251,6 +251,10 @@ def make_checkpoint(binary, name, sets, folder):
     if p.poll() is None:
         kill_tree(p)
     p.wait()
+    # Killed while writing a checkpoint, it leaves its temporary: the next run of that output removes
+    # it (a dead process's); removed here so that the refusals below find the folder as they leave it.
+    for t in folder.glob(f"..{name}.h5.checkpoint.tmp-*"):
+        t.unlink()
     return ck if ck.exists() else None
 
 
