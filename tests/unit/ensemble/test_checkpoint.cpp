@@ -3,6 +3,7 @@
 // results and the states bit for bit; damaged or foreign checkpoints are refused.
 #include <doctest/doctest.h>
 #include <omp.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,6 +26,7 @@
 #include "sgdsde/ensemble/state_histogram.hpp"
 #include "sgdsde/ensemble/time_average.hpp"
 #include "sgdsde/ensemble/trace.hpp"
+#include "sgdsde/io/results_file.hpp"
 
 using namespace sgdsde;
 namespace fs = std::filesystem;
@@ -360,6 +362,20 @@ TEST_CASE("checkpoint: a call with an observer without save/restore is recompute
   const std::vector<double> r = run_with_last_state(1);
   checkpoint::set_active(nullptr);
   CHECK(same_bits(reference, r));
+}
+
+TEST_CASE("checkpoint: a checkpoint temporary of a dead process is removed, a live one's kept") {
+  Folder dir;
+  const fs::path file = dir.path / ".r.h5.checkpoint";
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  REQUIRE(child > 0);
+  ::waitpid(child, nullptr, 0);  // reaped: its pid is dead
+  const fs::path dead = io::temporary_path_of(file, child), live = io::temporary_path_of(file, ::getppid());
+  for (const auto& t : {dead, live}) std::ofstream(t, std::ios::binary) << "\x89SGDCKP\n and the rest";
+  const checkpoint::Session s(file, identity(), 1.0);
+  CHECK_FALSE(fs::exists(dead));
+  CHECK(fs::exists(live));
 }
 
 TEST_CASE("checkpoint: file names next to the results file") {
