@@ -8,7 +8,9 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -17,8 +19,10 @@
 #include <system_error>
 #include <thread>
 
+#include "sgdsde/core/build_info.hpp"
 #include "sgdsde/core/errors.hpp"
 #include "sgdsde/core/ranks.hpp"
+#include "sgdsde/ensemble/checkpoint.hpp"
 #include "sgdsde/io/provenance.hpp"
 
 namespace sgdsde {
@@ -86,6 +90,75 @@ void start_threads(int threads) {
   // OpenMP may give fewer threads (OMP_DYNAMIC): its choice, not a failure.
 #pragma omp parallel num_threads(threads)
   {}
+}
+
+/// Makes a checkpoint session the runner's for the scope (an exception from the body included).
+struct ActiveSession {
+  explicit ActiveSession(checkpoint::Session* s) { checkpoint::set_active(s); }
+  ~ActiveSession() { checkpoint::set_active(nullptr); }
+  ActiveSession(const ActiveSession&) = delete;
+  ActiveSession& operator=(const ActiveSession&) = delete;
+};
+
+/// Every rank's verdict on its checkpoint, agreed on: the lowest failing rank's line is every rank's
+/// input error (a rank that went on alone would wait for the others in the first ensemble run).
+void agree_on(const std::string& problem) {
+  if (const auto f = ranks::first_failure(problem.empty() ? nullptr : &problem))
+    throw checkpoint::Refused(f->second);
+}
+
+/// The checkpoint session of a run with --checkpoint-every and/or --resume, checked before any work:
+/// a checkpoint of another run, or a damaged one, is refused with one line (exit code 2). Without
+/// --resume an existing checkpoint is refused too (it would be overwritten: the user decides).
+std::unique_ptr<checkpoint::Session> open_checkpoint(const std::filesystem::path& out,
+                                                     checkpoint::Identity id, double every, bool resume,
+                                                     const std::string& name, std::ostream& err) {
+  const int rank = ranks::rank(), K = ranks::size();
+  auto session =
+      std::make_unique<checkpoint::Session>(checkpoint::path_of(out, rank, K), std::move(id), every);
+  std::string problem;
+  bool found = false;
+  try {
+    // A checkpoint written on another number of ranks has other names: each rank looks (one folder).
+    if (const auto foreign = checkpoint::foreign_files(out, K); !foreign.empty()) {
+      throw checkpoint::Refused("checkpoint " + foreign.front().string() +
+                                " belongs to a run on another number of MPI ranks, this run has " +
+                                std::to_string(K) + (resume ? "" : "; delete it to start over"));
+    }
+    std::error_code ec;
+    if (!resume && std::filesystem::exists(session->file(), ec))
+      throw checkpoint::Refused("checkpoint " + session->file().string() +
+                                " of an interrupted run exists: add --resume to continue it, or delete it to "
+                                "start over");
+    if (resume) found = session->load();
+  } catch (const checkpoint::Refused& e) {
+    problem = e.what();
+  }
+  agree_on(problem);
+  if (resume) {
+    std::vector<std::int64_t> counts{found ? 1 : 0, static_cast<std::int64_t>(session->saved_blocks())};
+    ranks::sum(counts);
+    if (counts[0] == 0)
+      err << name << ": --resume: no checkpoint of " << out.string() << "; starting from the beginning"
+          << std::endl;
+    else
+      err << name << ": resuming from " << (K > 1 ? "the checkpoints" : "the checkpoint") << " of "
+          << out.string() << " (" << counts[1] << " finished blocks)" << std::endl;
+  }
+  return session;
+}
+/// Commits the results file, then removes the checkpoint: under MPI every rank waits for rank 0's
+/// commit (a failed commit keeps every rank's checkpoint for another --resume).
+void commit_then_remove(ResultsFile& file, checkpoint::Session& session) {
+  std::string failure;
+  try {
+    file.commit();
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (const auto f = ranks::first_failure(failure.empty() ? nullptr : &failure))
+    throw std::runtime_error(f->second);
+  session.remove();
 }
 }  // namespace
 
@@ -213,6 +286,15 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   app.footer("Parameters (key, default, meaning; set with --set key=value or in the profile tables):\n" +
              schema_->describe() +
              "\nExit codes: 0 success, 1 runtime failure, 2 invalid input, 3 failed checks with --strict.");
+  double checkpoint_every = 0;
+  bool resume = false;
+  app.add_option("--checkpoint-every", checkpoint_every,
+                 "write a checkpoint (next to --out) at the first block end after every SECONDS (fractions "
+                 "allowed); removed once the results are written")
+      ->type_name("SECONDS");
+  app.add_flag("--resume", resume,
+               "continue from the checkpoint of an interrupted run of the same configuration, seed, code "
+               "version and rank count (none: start from the beginning)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -244,6 +326,10 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
     check_thread_count(omp_get_max_threads(), "OMP_NUM_THREADS = " + std::to_string(omp_get_max_threads()));
   }
   const int used_threads = omp_get_max_threads();
+  const bool checkpointing = app.count("--checkpoint-every") > 0;
+  if (checkpointing && !(checkpoint_every > 0 && checkpoint_every <= 1e9))
+    throw InputError("--checkpoint-every " + app.get_option("--checkpoint-every")->as<std::string>() +
+                     ": must be a number of seconds > 0");
 
   if (dry_run) {
     *out_ << "# " << name_ << ", profile " << profile << "\n" << cfg.to_toml() << std::flush;
@@ -288,6 +374,21 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   file.set_attribute("/", "mpi_library",
                      ranks::active() ? ranks::library_version() : std::string("(not under mpirun)"));
 
+  // Checkpoints: checked (and on --resume read) before any work.
+  std::unique_ptr<checkpoint::Session> session;
+  if (checkpointing || resume) {
+    checkpoint::Identity id;
+    id.experiment = name_;
+    id.config_toml = prov.config_toml;
+    id.code_version = build_info().code_version;
+    id.seed = prov.seed;
+    id.ranks = ranks::size();
+    id.rank = ranks::rank();
+    session =
+        open_checkpoint(out, std::move(id), checkpointing ? checkpoint_every : 0.0, resume, name_, *err_);
+  }
+  const ActiveSession active(session.get());
+
   Checks checks;
   RunContext ctx;
   ctx.config_ = &cfg;
@@ -307,6 +408,7 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   checks.write(file);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   file.set_attribute("/", "wall_seconds", wall);
+  if (session) commit_then_remove(file, *session);
   file.commit();
   if (!quiet) {
     if (checks.size() > 0) {

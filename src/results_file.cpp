@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <H5Cpp.h>
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -90,13 +91,14 @@ namespace {
 // Every temporary starts with it from its creation on, so that a stale one is recognisably ours.
 constexpr std::array<char, 8> kHdf5Signature = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
 
-bool has_hdf5_signature(const std::filesystem::path& p) {
+bool has_signature(const std::filesystem::path& p, std::string_view signature) {
   const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return false;
-  std::array<char, 8> head{};
-  const ssize_t n = ::read(fd, head.data(), head.size());
+  std::array<char, 16> head{};
+  const std::size_t want = std::min(signature.size(), head.size());
+  const ssize_t n = ::read(fd, head.data(), want);
   ::close(fd);
-  return n == static_cast<ssize_t>(head.size()) && head == kHdf5Signature;
+  return n == static_cast<ssize_t>(want) && std::string_view(head.data(), want) == signature.substr(0, want);
 }
 
 /// Writes all of [data, data + size) at the current offset, retrying partial writes and EINTR.
@@ -134,7 +136,9 @@ std::filesystem::path temporary_path_of(const std::filesystem::path& final_path,
   return dir / name;
 }
 
-std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& final_path) {
+std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& final_path,
+                                                            std::string_view signature) {
+  if (signature.empty()) signature = std::string_view(kHdf5Signature.data(), kHdf5Signature.size());
   namespace fs = std::filesystem;
   std::vector<fs::path> removed;
   fs::path dir = final_path.parent_path();
@@ -156,7 +160,7 @@ std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesyste
     // ESRCH only: EPERM means the process exists (another user's), so it is not ours to judge.
     if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
     std::error_code type_ec;
-    if (!it->is_regular_file(type_ec) || !has_hdf5_signature(it->path())) continue;
+    if (!it->is_regular_file(type_ec) || !has_signature(it->path(), signature)) continue;
     if (::unlink(it->path().c_str()) == 0) removed.push_back(it->path());
   }
   return removed;
@@ -300,33 +304,47 @@ void ResultsFile::commit() {
     discard();
     throw std::runtime_error("cannot write " + shown + ": " + e.what());
   }
-  // 2. On disk: over the signature, synced, closed (where NFS reports late errors), renamed.
+  // 2. On disk: written under the temporary name, synced, closed, renamed.
+  try {
+    write_file_atomically(final_path_, image);
+  } catch (...) {
+    discard();
+    throw;
+  }
+  committed_ = true;
+}
+
+void write_file_atomically(const std::filesystem::path& final_path, std::span<const unsigned char> bytes) {
+  const std::string shown = final_path.string();
+  const std::filesystem::path temp = temporary_path_of(final_path, static_cast<long>(::getpid()));
+  int fd = -1, slot = -1;
   const auto fail = [&](WriteStep step) {
     const int err = errno;
-    discard();
+    if (fd >= 0) ::close(fd);
+    ::unlink(temp.c_str());
+    unregister_temp(slot);
     const char* what = step == WriteStep::rename ? "cannot rename the temporary file to " : "cannot write ";
     std::string text = what + shown + ": " + std::strerror(err);
     // A folder made read-only during the run refuses the unlink as well: say what is left.
-    if (::access(temp_path_.c_str(), F_OK) == 0) text += "; " + temp_path_.string() + " could not be removed";
+    if (::access(temp.c_str(), F_OK) == 0) text += "; " + temp.string() + " could not be removed";
     throw std::runtime_error(text);
   };
-  // The temporary exists from here to the rename (milliseconds), signature first (remove_stale_temporaries
-  // recognises it as ours should the process die in between).
-  fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ >= 0) cleanup_slot_ = register_temp(temp_path_);
-  if (fd_ < 0 || injected(WriteStep::write) || !write_all(fd_, image.data(), image.size()))
+  // The temporary exists from here to the rename (milliseconds), its signature first
+  // (remove_stale_temporaries recognises it as ours should the process die in between).
+  fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd >= 0) slot = register_temp(temp);
+  if (fd < 0 || injected(WriteStep::write) || !write_all(fd, bytes.data(), bytes.size()))
     fail(WriteStep::write);
-  if (injected(WriteStep::sync) || ::fsync(fd_) != 0) fail(WriteStep::sync);
-  const int fd = fd_;
-  fd_ = -1;
-  // close() releases the descriptor even when it reports an error: never retry it.
-  if (::close(fd) != 0 || injected(WriteStep::close)) fail(WriteStep::close);
-  if (injected(WriteStep::rename) || std::rename(temp_path_.c_str(), final_path_.c_str()) != 0)
+  if (injected(WriteStep::sync) || ::fsync(fd) != 0) fail(WriteStep::sync);
+  // close() releases the descriptor even when it reports an error (where NFS reports late errors):
+  // never retry it.
+  const int closing = fd;
+  fd = -1;
+  if (::close(closing) != 0 || injected(WriteStep::close)) fail(WriteStep::close);
+  if (injected(WriteStep::rename) || std::rename(temp.c_str(), final_path.c_str()) != 0)
     fail(WriteStep::rename);
-  committed_ = true;
-  unregister_temp(cleanup_slot_);
-  cleanup_slot_ = -1;
-  sync_folder(final_path_.parent_path().empty() ? std::filesystem::path(".") : final_path_.parent_path());
+  unregister_temp(slot);
+  sync_folder(final_path.parent_path().empty() ? std::filesystem::path(".") : final_path.parent_path());
 }
 
 namespace {

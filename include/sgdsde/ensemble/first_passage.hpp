@@ -24,6 +24,12 @@ class FirstPassage {
   void share_across_ranks(const RankLayout& L) {
     ranks::gather_owned(std::span<std::int64_t>(first_), L.particle_offsets);
   }
+  void save(std::span<const BlockView> blocks, checkpoint::Writer& w) const {
+    save_particles(first_, blocks, w);
+  }
+  void restore(std::span<const BlockView> blocks, checkpoint::Reader& r) {
+    restore_particles(first_, blocks, r);
+  }
   void end() {}
 
   /// True when every particle of the block has passed (or diverged).

@@ -15,14 +15,27 @@
 // Optionally next_record(long k): the first step >= k at which observe() does anything (observers
 // that record on a RecordPlan). When every observer has it, the runner may let a model take the
 // steps in between at once (ensemble/model.hpp, advance) and skip the observe() calls of those steps.
+// Optionally, for checkpoints (ensemble/checkpoint.hpp; a call with an observer without them saves no
+// blocks, and a resumed run recomputes it whole):
+//   save(std::span<const BlockView> blocks, checkpoint::Writer&)   the partial results of these
+//                                                      finished blocks (other threads meanwhile run
+//                                                      other blocks: read only these blocks' storage);
+//   restore(std::span<const BlockView> blocks, checkpoint::Reader&) after begin(): read them back,
+//                                                      in the same order, bit for bit;
+//   block_done(const BlockView&)                       from the thread that ran the block, when it is
+//                                                      finished and a checkpoint may follow (an
+//                                                      observer with per-thread partials moves the
+//                                                      block's share out of them).
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
 #include "sgdsde/core/errors.hpp"
 #include "sgdsde/core/ranks.hpp"
 #include "sgdsde/core/types.hpp"
+#include "sgdsde/ensemble/checkpoint_io.hpp"
 
 namespace sgdsde {
 
@@ -68,6 +81,18 @@ struct BlockView {
   const std::int64_t* diverged_at;  ///< per particle of the whole ensemble: −1 while alive
   [[nodiscard]] bool alive(Index p) const { return diverged_at[p] < 0; }
 };
+
+/// Checkpoints of observers with one slot per particle: the slots of the blocks' particles.
+template <class T>
+void save_particles(const std::vector<T>& slots, std::span<const BlockView> blocks, checkpoint::Writer& w) {
+  for (const BlockView& v : blocks)
+    w.put(std::span<const T>(slots.data() + v.first, static_cast<std::size_t>(v.count)));
+}
+template <class T>
+void restore_particles(std::vector<T>& slots, std::span<const BlockView> blocks, checkpoint::Reader& r) {
+  for (const BlockView& v : blocks)
+    r.get(std::span<T>(slots.data() + v.first, static_cast<std::size_t>(v.count)));
+}
 
 /// Which steps an observer records: start, start + every, … ≤ stop (stop < 0: the last step).
 struct RecordPlan {

@@ -17,6 +17,14 @@ class Passive {
   { return inner_->next_record(k); }
   void share_across_ranks(const RankLayout& L) requires requires(O& o) { o.share_across_ranks(L); }
   { inner_->share_across_ranks(L); }
+  void save(std::span<const BlockView> b, checkpoint::Writer& w) requires requires(O& o) { o.save(b, w); }
+  { inner_->save(b, w); }
+  void restore(std::span<const BlockView> b, checkpoint::Reader& r) requires requires(O& o) {
+    o.restore(b, r);
+  }
+  { inner_->restore(b, r); }
+  void block_done(const BlockView& v) requires requires(O& o) { o.block_done(v); }
+  { inner_->block_done(v); }
   void end() { inner_->end(); }
 
  private:

@@ -16,6 +16,12 @@
 // (share_across_ranks, before end()), so each rank holds what one process would have computed, bit
 // for bit, for any number of ranks and threads. An observer without share_across_ranks cannot run
 // on more than one rank (a logic_error says which).
+//
+// Checkpoints (ensemble/checkpoint.hpp): when the harness has an active session, a call first
+// restores the blocks the checkpoint holds (states, divergence steps, observers' partials) and skips
+// them; the thread that finishes a block marks it done and, when a checkpoint is due, writes one, all
+// inside one critical section, so a checkpoint holds exactly the finished blocks while the other
+// threads run theirs. Without a session nothing of this runs.
 #include <omp.h>
 
 #include <algorithm>
@@ -35,6 +41,7 @@
 
 #include "sgdsde/core/errors.hpp"
 #include "sgdsde/core/ranks.hpp"
+#include "sgdsde/ensemble/checkpoint.hpp"
 #include "sgdsde/ensemble/model.hpp"
 #include "sgdsde/ensemble/observer.hpp"
 
@@ -164,6 +171,88 @@ void share_observer(O& o, const RankLayout& L) {
     throw std::logic_error("run_ensemble: an observer cannot run across MPI ranks (no share_across_ranks)");
   }
 }
+
+template <class O>
+constexpr bool checkpointable = requires(O& o, std::span<const BlockView> v, checkpoint::Writer& w,
+                                         checkpoint::Reader& r) {
+  o.save(v, w);
+  o.restore(v, r);
+};
+
+/// The views of this rank's blocks marked in `done`.
+inline std::vector<BlockView> done_views(const std::vector<char>& done, std::pair<Index, Index> own,
+                                         Index block, Index M, const std::int64_t* diverged_at) {
+  std::vector<BlockView> v;
+  for (Index b = own.first; b < own.second; ++b)
+    if (done[static_cast<std::size_t>(b)])
+      v.push_back({b, b * block, std::min(block, M - b * block), diverged_at});
+  return v;
+}
+
+/// The checkpoint record of the finished blocks `views`: they are not written any more while other
+/// threads run theirs (an observer writes only its blocks' storage), so reading them here is safe.
+template <class... Obs>
+checkpoint::CallRecord record_of(const checkpoint::CallShape& shape, const Ensemble& x,
+                                 const std::vector<BlockView>& views, Obs&... observers) {
+  checkpoint::CallRecord r;
+  r.shape = shape;
+  for (const BlockView& v : views) {
+    r.blocks.push_back(v.block);
+    for (Index j = 0; j < x.rows(); ++j)
+      for (Index i = 0; i < v.count; ++i) r.states.push_back(x(j, v.first + i));
+    r.diverged_at.insert(r.diverged_at.end(), v.diverged_at + v.first, v.diverged_at + v.first + v.count);
+  }
+  [[maybe_unused]] const auto save = [&](auto& o) {
+    checkpoint::Writer w;
+    o.save(std::span<const BlockView>(views), w);
+    r.observers.push_back(w.take());
+  };
+  (save(observers), ...);
+  return r;
+}
+
+/// Restores the saved blocks of this rank into x, diverged_at and the observers (after begin()); marks
+/// them in `done`.
+template <class... Obs>
+void restore_record(const checkpoint::CallRecord& r, const std::string& what, Ensemble& x,
+                    std::int64_t* diverged_at, std::pair<Index, Index> own, Index block,
+                    std::vector<char>& done, const RunOptions& opts, Obs&... observers) {
+  const Index M = x.cols(), d = x.rows();
+  std::vector<BlockView> views;
+  std::size_t particles = 0;
+  for (const std::int64_t b : r.blocks) {
+    if (b < own.first || b >= own.second || done[static_cast<std::size_t>(b)] ||
+        (!views.empty() && b <= views.back().block))
+      throw checkpoint::Refused(what + ": corrupt (block " + std::to_string(b) +
+                                " is not one of this rank's)");
+    done[static_cast<std::size_t>(b)] = 1;
+    views.push_back({b, b * block, std::min(block, M - b * block), diverged_at});
+    particles += static_cast<std::size_t>(views.back().count);
+  }
+  if (r.states.size() != particles * static_cast<std::size_t>(d) || r.diverged_at.size() != particles ||
+      r.observers.size() != sizeof...(Obs))
+    throw checkpoint::Refused(what + ": corrupt (a record's sizes do not match its blocks)");
+  std::size_t s = 0, q = 0;
+  for (const BlockView& v : views) {
+    for (Index j = 0; j < d; ++j)
+      for (Index i = 0; i < v.count; ++i) x(j, v.first + i) = r.states[s++];
+    for (Index i = 0; i < v.count; ++i) diverged_at[v.first + i] = r.diverged_at[q++];
+  }
+  std::size_t k = 0;
+  [[maybe_unused]] const auto restore = [&](auto& o) {
+    checkpoint::Reader in(r.observers[k++], what);
+    o.restore(std::span<const BlockView>(views), in);
+    if (!in.at_end()) throw checkpoint::Refused(what + ": corrupt (an observer's record is too long)");
+  };
+  (restore(observers), ...);
+  if (opts.on_block_done)
+    for (const BlockView& v : views) opts.on_block_done(v.count);
+}
+
+template <class O>
+void block_done(O& o, const BlockView& v) {
+  if constexpr (requires { o.block_done(v); }) o.block_done(v);
+}
 }  // namespace detail
 
 /// Runs `model` on the ensemble x (d × M) for opts.n_steps steps from step 0. Observers see the
@@ -186,6 +275,22 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
   const RankLayout layout = RankLayout::of(n_blocks, block, M);
   const std::pair<Index, Index> own = layout.own_blocks();
 
+  // Checkpoints: done[b] once block b is restored or finished (written under the critical section
+  // below; each block's flag is read only by the thread that takes the block).
+  checkpoint::Session* const session = checkpoint::active();
+  std::vector<char> done;
+  const checkpoint::CallShape shape{x.rows(), M,        opts.n_steps,
+                                    block,    n_blocks, static_cast<std::int64_t>(sizeof...(Obs))};
+  // A call with an observer that cannot save its partials (no save/restore) saves no blocks: a resumed
+  // run recomputes it whole (the same bits, only the progress is not kept).
+  if (session) {
+    done.assign(static_cast<std::size_t>(n_blocks), 0);
+    if (const checkpoint::CallRecord* saved = session->begin_call(shape))
+      if constexpr ((detail::checkpointable<Obs> && ...))
+        detail::restore_record(*saved, "checkpoint " + session->file().string(), x, diverged_at, own, block,
+                               done, opts, observers...);
+  }
+
   // An exception may not leave an OpenMP region (it would terminate the program): the first one is
   // kept, the remaining blocks are skipped, and it is rethrown after the region.
   std::exception_ptr failure;
@@ -205,7 +310,7 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
     }
 #pragma omp for schedule(dynamic, 1)
     for (Index b = own.first; b < own.second; ++b) {
-      if (failed) continue;
+      if (failed || (session && done[static_cast<std::size_t>(b)])) continue;
       try {
         if (b == own.first) detail::maybe_inject_failure();
         const Index first = b * block;
@@ -239,9 +344,43 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
           }
         }
         if (opts.on_block_done) opts.on_block_done(count);
+        if constexpr ((detail::checkpointable<Obs> && ...)) {
+          if (session) {
+            std::exception_ptr error;  // an exception may not leave a critical section either
+#pragma omp critical(sgdsde_run_ensemble_checkpoint)
+            {
+              try {
+                (detail::block_done(observers, view), ...);
+                done[static_cast<std::size_t>(b)] = 1;
+                if (session->due()) {
+                  const auto record = detail::record_of(
+                      shape, x, detail::done_views(done, own, block, M, diverged_at), observers...);
+                  session->write(&record);
+                }
+              } catch (...) {
+                error = std::current_exception();
+              }
+            }
+            if (error) std::rethrow_exception(error);
+          }
+        }
       } catch (...) {
         keep();
       }
+    }
+  }
+  // The call is finished on this rank: its record goes into every later checkpoint (taken before the
+  // partials of the other ranks are copied in).
+  if (session && !failure) {
+    try {
+      if constexpr ((detail::checkpointable<Obs> && ...))
+        session->end_call(
+            detail::record_of(shape, x, detail::done_views(done, own, block, M, diverged_at), observers...));
+      else
+        session->end_call(checkpoint::CallRecord{shape, {}, {}, {}, {}});
+      if (session->due()) session->write(nullptr);
+    } catch (...) {
+      failure = std::current_exception();
     }
   }
   if (layout.ranks > 1) {

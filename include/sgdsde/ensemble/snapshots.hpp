@@ -37,6 +37,13 @@ class Snapshots {
   void share_across_ranks(const RankLayout&) {
     ranks::merge_changed(std::span<double>(data_), std::numeric_limits<double>::quiet_NaN());
   }
+  /// Checkpoints: the recorded values of the chosen particles in these blocks.
+  void save(std::span<const BlockView> blocks, checkpoint::Writer& w) const {
+    visit(blocks, [&](std::size_t i) { w.put(data_[i]); });
+  }
+  void restore(std::span<const BlockView> blocks, checkpoint::Reader& r) {
+    visit(blocks, [&](std::size_t i) { data_[i] = r.get<double>(); });
+  }
   void end() {}
 
   /// The recorded steps.
@@ -53,6 +60,14 @@ class Snapshots {
     return (static_cast<std::size_t>(r) * static_cast<std::size_t>(dim_) + static_cast<std::size_t>(j)) *
                which_.size() +
            s;
+  }
+  template <class F>
+  void visit(std::span<const BlockView> blocks, F&& f) const {
+    for (const BlockView& v : blocks)
+      for (std::size_t s = 0; s < which_.size(); ++s)
+        if (which_[s] >= v.first && which_[s] < v.first + v.count)
+          for (std::size_t r = 0; r < steps_.size(); ++r)
+            for (Index j = 0; j < dim_; ++j) f(index(static_cast<Index>(r), j, s));
   }
   std::vector<Index> which_;
   RecordPlan plan_;

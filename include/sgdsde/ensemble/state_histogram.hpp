@@ -17,12 +17,14 @@ namespace detail {
 template <class Hist, class Add>
 class StateHistogramBase {
  public:
-  StateHistogramBase(Hist empty, RecordPlan window) : result_(std::move(empty)), window_(window) {}
+  StateHistogramBase(Hist empty, RecordPlan window)
+      : result_(std::move(empty)), window_(window), finished_(result_) {}
 
   void begin(const ObserverContext& c) {
     n_steps_ = c.n_steps;
     result_.clear();
     per_thread_.assign(static_cast<std::size_t>(omp_get_max_threads()), result_);
+    finished_ = result_;
     samples_per_particle_ = static_cast<Index>(window_.steps(c.n_steps).size());
   }
   [[nodiscard]] long next_record(long k) const { return window_.next(k, n_steps_); }
@@ -37,6 +39,20 @@ class StateHistogramBase {
     merge_threads();
     result_.visit_counters([](std::span<std::int64_t> c) { ranks::sum(c); });
   }
+  /// Checkpoints: the counts of the finished blocks are kept apart from those of running blocks (a
+  /// thread's histogram holds only its running block's), so that a checkpoint holds exactly them.
+  void block_done(const BlockView&) {
+    Hist& h = per_thread_[static_cast<std::size_t>(omp_get_thread_num())];
+    finished_ += h;
+    h.clear();
+  }
+  /// The counts of all finished blocks at once (integer sums: how they were grouped does not matter).
+  void save(std::span<const BlockView>, checkpoint::Writer& w) {
+    finished_.visit_counters([&](std::span<std::int64_t> c) { w.put(std::span<const std::int64_t>(c)); });
+  }
+  void restore(std::span<const BlockView>, checkpoint::Reader& r) {
+    finished_.visit_counters([&](std::span<std::int64_t> c) { r.get(c); });
+  }
   void end() { merge_threads(); }
   /// The merged histogram (valid after the run).
   [[nodiscard]] const Hist& histogram() const { return result_; }
@@ -50,12 +66,15 @@ class StateHistogramBase {
   void merge_threads() {
     for (const Hist& h : per_thread_) result_ += h;
     per_thread_.clear();
+    result_ += finished_;
+    finished_.clear();
   }
   Hist result_;
   RecordPlan window_;
   long n_steps_ = 0;
   Index samples_per_particle_ = 0;
   std::vector<Hist> per_thread_;
+  Hist finished_;  ///< counts of blocks finished while checkpointing, and of restored blocks
 };
 
 struct Add1D {

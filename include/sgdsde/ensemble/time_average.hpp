@@ -38,6 +38,12 @@ class TimeAverage {
   void share_across_ranks(const RankLayout& L) {
     ranks::gather_owned(std::span<double>(sum_), L.particle_offsets);
   }
+  void save(std::span<const BlockView> blocks, checkpoint::Writer& w) const {
+    save_particles(sum_, blocks, w);
+  }
+  void restore(std::span<const BlockView> blocks, checkpoint::Reader& r) {
+    restore_particles(sum_, blocks, r);
+  }
   void end() {}
 
   /// The time average of every particle over the window (NaN if it diverged).

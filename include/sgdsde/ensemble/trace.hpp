@@ -66,6 +66,18 @@ class Trace {
     ranks::merge_changed(std::span<double>(kept_), std::numeric_limits<double>::quiet_NaN());
   }
 
+  /// Checkpoints: the blocks' sums and their particles' kept values.
+  void save(std::span<const BlockView> blocks, checkpoint::Writer& w) const {
+    visit(
+        blocks, [&](std::size_t at, std::size_t n) { w.put(std::span<const double>(&partial_[at], n)); },
+        [&](std::size_t at, std::size_t n) { w.put(std::span<const double>(&kept_[at], n)); });
+  }
+  void restore(std::span<const BlockView> blocks, checkpoint::Reader& r) {
+    visit(
+        blocks, [&](std::size_t at, std::size_t n) { r.get(std::span<double>(&partial_[at], n)); },
+        [&](std::size_t at, std::size_t n) { r.get(std::span<double>(&kept_[at], n)); });
+  }
+
   void end() {
     const std::size_t R = steps_.size(), n = names_.size(), Q = probs_.size();
     count_.assign(R * n, 0.0);
@@ -113,6 +125,19 @@ class Trace {
   [[nodiscard]] const std::vector<double>& quantiles() const { return quantiles_; }
 
  private:
+  /// Calls sums(offset, n) and kept(offset, n) on the ranges of partial_ and kept_ owned by each block.
+  template <class Sums, class Kept>
+  void visit(std::span<const BlockView> blocks, Sums&& sums, Kept&& kept) const {
+    const std::size_t per_block = steps_.size() * names_.size() * 3,
+                      Q = static_cast<std::size_t>(q_particles_);
+    for (const BlockView& v : blocks) {
+      if (per_block > 0) sums(static_cast<std::size_t>(v.block) * per_block, per_block);
+      const Index hi = std::min(v.first + v.count, q_particles_);
+      if (v.first >= hi) continue;
+      for (std::size_t ri = 0; ri < steps_.size() * names_.size(); ++ri)
+        kept(ri * Q + static_cast<std::size_t>(v.first), static_cast<std::size_t>(hi - v.first));
+    }
+  }
   std::vector<std::string> names_;
   F f_;
   RecordPlan plan_;

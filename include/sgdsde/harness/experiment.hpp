@@ -21,6 +21,8 @@
 // on failure. Under mpirun (core/ranks.hpp) every rank runs the body; rank 0 alone prints and writes
 // the file, and a failure of any rank inside the ensemble runner ends every rank with exit code 1 and
 // one line naming the rank.
+// --checkpoint-every SECONDS and --resume checkpoint the ensemble runs next to the results file and
+// continue them after a kill, bit for bit (ensemble/checkpoint.hpp, docs/reliability.md).
 #include <cstdint>
 #include <filesystem>
 #include <functional>

@@ -40,9 +40,17 @@ void install_cleanup_handler();
 
 /// Removes the temporaries of `final_path` left by processes that no longer exist: a file
 /// ".<name>.tmp-<pid>" in the same folder is removed only if kill(pid, 0) fails with ESRCH and the
-/// file starts with the HDF5 signature (every temporary does, from its creation on). A live
-/// process's temporary, or a file that is not ours, is left alone. Returns the removed paths.
-std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& final_path);
+/// file starts with `signature` (by default HDF5's: every temporary of a results file starts with it,
+/// from its creation on). A live process's temporary, or a file that is not ours, is left alone.
+/// Returns the removed paths.
+std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& final_path,
+                                                            std::string_view signature = {});
+
+/// Puts `bytes` on disk as `final_path` (replacing it) the way commit() does: written to
+/// temporary_path_of(final_path, getpid()), fsync, close, rename, fsync of the folder; SIGINT/SIGTERM
+/// meanwhile remove the temporary. On failure, throws std::runtime_error ("cannot write <final path>:
+/// <errno text>") after removing the temporary; the final name is untouched. Checkpoints use it too.
+void write_file_atomically(const std::filesystem::path& final_path, std::span<const unsigned char> bytes);
 
 /// The system calls that put a results file on disk, in order.
 enum class WriteStep { create, write, sync, close, rename };
