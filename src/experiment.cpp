@@ -379,7 +379,8 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   if (checkpointing || resume) {
     checkpoint::Identity id;
     id.experiment = name_;
-    id.config_toml = prov.config_toml;
+    // A negative control changes every continuous model run beside SGD: part of what a checkpoint is of.
+    id.config_toml = prov.config_toml + "# --control " + to_string(theory.control()) + "\n";
     id.code_version = build_info().code_version;
     id.seed = prov.seed;
     id.ranks = ranks::size();

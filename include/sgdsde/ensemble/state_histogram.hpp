@@ -106,6 +106,7 @@ class HistogramsAtStepsBase {
     empty_.clear();
     result_.assign(steps_.size(), empty_);
     per_thread_.assign(static_cast<std::size_t>(omp_get_max_threads()), result_);
+    finished_ = result_;
   }
   [[nodiscard]] long next_record(long k) const {
     const auto it = std::lower_bound(steps_.begin(), steps_.end(), k);
@@ -123,6 +124,21 @@ class HistogramsAtStepsBase {
     merge_threads();
     for (Hist& h : result_) h.visit_counters([](std::span<std::int64_t> c) { ranks::sum(c); });
   }
+  /// Checkpoints, as StateHistogramBase: finished blocks' counts kept apart from running ones'.
+  void block_done(const BlockView&) {
+    auto& hs = per_thread_[static_cast<std::size_t>(omp_get_thread_num())];
+    for (std::size_t i = 0; i < hs.size(); ++i) {
+      finished_[i] += hs[i];
+      hs[i].clear();
+    }
+  }
+  void save(std::span<const BlockView>, checkpoint::Writer& w) {
+    for (Hist& h : finished_)
+      h.visit_counters([&](std::span<std::int64_t> c) { w.put(std::span<const std::int64_t>(c)); });
+  }
+  void restore(std::span<const BlockView>, checkpoint::Reader& r) {
+    for (Hist& h : finished_) h.visit_counters([&](std::span<std::int64_t> c) { r.get(c); });
+  }
   void end() { merge_threads(); }
   [[nodiscard]] const std::vector<long>& steps() const { return steps_; }
   /// The histogram at steps()[i] (valid after the run).
@@ -136,11 +152,13 @@ class HistogramsAtStepsBase {
     for (const auto& hs : per_thread_)
       for (std::size_t i = 0; i < hs.size(); ++i) result_[i] += hs[i];
     per_thread_.clear();
+    for (std::size_t i = 0; i < finished_.size(); ++i) result_[i] += finished_[i];
+    finished_.clear();
   }
   Hist empty_;
   std::vector<long> steps_;
   long n_steps_ = 0;
-  std::vector<Hist> result_;
+  std::vector<Hist> result_, finished_;  ///< finished_: counts of finished (or restored) blocks
   std::vector<std::vector<Hist>> per_thread_;
 };
 }  // namespace detail
