@@ -217,8 +217,11 @@ def write_controls_table(results: Path, out: Path) -> None:
                                           for c in controls) + r"\\")
             lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
             break
-    if not lines:
-        lines = [r"\textit{Negative controls not run yet: \texttt{scripts/controls}.}"]
+    if not lines:  # the table and its label exist either way (the text refers to them)
+        lines = [r"\begin{table}[t]\centering\footnotesize",
+                 r"\caption{Negative controls: not run yet for these results (\texttt{scripts/controls}"
+                 r" writes \texttt{results/controls/<profile>/summary.csv}).}\label{tab:controls}",
+                 r"\end{table}"]
     (out / "controls_table.tex").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

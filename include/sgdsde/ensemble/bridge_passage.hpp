@@ -51,6 +51,13 @@ class BridgeFirstPassage {
   void share_across_ranks(const RankLayout& L) {
     ranks::gather_owned(std::span<std::int64_t>(first_), L.particle_offsets);
   }
+  /// Checkpoints: a finished block's passage steps (its previous states are not needed any more).
+  void save(std::span<const BlockView> blocks, checkpoint::Writer& w) const {
+    save_particles(first_, blocks, w);
+  }
+  void restore(std::span<const BlockView> blocks, checkpoint::Reader& r) {
+    restore_particles(first_, blocks, r);
+  }
   void end() {}
 
   [[nodiscard]] bool all_passed(const BlockView& v) const {
