@@ -483,9 +483,10 @@ int main(int argc, char** argv) {
       const auto q = theory::mean_first_passage_time(lpl, Dm, -1.0, 1.0, mo);
       const auto ch = theory::chain_mean_first_passage_steps(lpl, Dm, eta_l, -1.0, 1.0, co);
       const double tau_chain = ch.steps * eta_l;
-      const double steer = ctx.theory().is_control()
-                               ? theory::chain_mean_first_passage_steps(lpl, Dl, eta_l, -1.0, 1.0, co).steps * eta_l
-                               : tau_chain;
+      const double steer =
+          ctx.theory().is_control()
+              ? theory::chain_mean_first_passage_steps(lpl, Dl, eta_l, -1.0, 1.0, co).steps * eta_l
+              : tau_chain;
       const long n_steps = static_cast<long>(std::ceil(factor * steer / eta_l));
       SgdEnsemble sgd(problem, Sgd{}, ConstantLr{eta_l}, B_l, Sampling::with_replacement,
                       seed + 4000037 * (i + 1));
@@ -493,7 +494,8 @@ int main(int argc, char** argv) {
       const double D_top = Dl(0.0);  // the bridge correction uses D at the barrier top (not checked here)
       const Passages ps = run_passages(sgd, start, M, n_steps, block, D_top, eta_l, seed + 9000011 * (i + 1));
       EnsembleDiffusion1D sme(lpl, Dfast_m, eta_l, CounterRng(seed + 5000011 * (i + 1)));
-      const Passages pe = run_passages(sme, start, M, n_steps, block, tf * D_top, eta_l, seed + 9100003 * (i + 1));
+      const Passages pe =
+          run_passages(sme, start, M, n_steps, block, tf * D_top, eta_l, seed + 9100003 * (i + 1));
       const std::string tag = std::string("s").append(std::to_string(i));
       const Measured a = store(out, "/sgd/label_noise/" + tag, ps, eta_l);
       const Measured b = store(out, "/sde/label_noise/" + tag, pe, eta_l);

@@ -153,12 +153,13 @@ void sample(const L& l, RunContext& ctx, Index n, Progress& progress) {
   }
   const double grad_tol = ctx.config().get<double>("checks.gradient_tol");
   // Properties of the landscapes' closed forms, not of any dynamics: identities, not claims.
-  checks.add_identity(name + ": max |grad L| / scale at critical points", max_rel_grad, 0.0, grad_tol,
-             "every listed critical point has a vanishing gradient (scale = max(1, |H| max(1, |x|)))");
+  checks.add_identity(
+      name + ": max |grad L| / scale at critical points", max_rel_grad, 0.0, grad_tol,
+      "every listed critical point has a vanishing gradient (scale = max(1, |H| max(1, |x|)))");
   checks.add_identity(name + ": Hessian eigenvalues of the wrong sign", static_cast<double>(wrong_signs), 0.0,
                       0.0, "minima: all > 0, maxima: all < 0, saddles: both signs");
   checks.add_identity(name + ": max relative error of listed values", max_value_err, 0.0, 1e-12,
-             "the listed value equals L at the listed location");
+                      "the listed value equals L at the listed location");
   out.create_group(g + "/critical_points");
   out.write(g + "/critical_points/location", location);
   out.write_strings(g + "/critical_points/kind", kinds);

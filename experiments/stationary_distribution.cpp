@@ -94,7 +94,9 @@ struct Relaxation1D {
   Index refine_small = 0;  ///< cells per bin of the small-dt chain
 
   [[nodiscard]] stats::Histogram1D empty() const { return stats::Histogram1D(lo, hi, bins); }
-  [[nodiscard]] double plo() const { return lo - static_cast<double>(pad) * (hi - lo) / static_cast<double>(bins); }
+  [[nodiscard]] double plo() const {
+    return lo - static_cast<double>(pad) * (hi - lo) / static_cast<double>(bins);
+  }
   [[nodiscard]] std::size_t n_snap() const { return snap_steps.size(); }
 
   /// lp: L'; Dm: the diffusion the predictions use; fpk: Fokker–Planck on [lo, hi] with bins·refine cells.
@@ -115,13 +117,15 @@ struct Relaxation1D {
     double s_min = std::numeric_limits<double>::infinity();
     for (double x = plo(); x <= hi + (lo - plo()); x += w / static_cast<double>(refine))
       s_min = std::min(s_min, std::sqrt(2.0 * Dm(x) * dt_s));
-    refine_small = refine * std::max<Index>(1, static_cast<Index>(std::ceil(2.0 * w / static_cast<double>(refine) / s_min)));
+    refine_small =
+        refine *
+        std::max<Index>(1, static_cast<Index>(std::ceil(2.0 * w / static_cast<double>(refine) / s_min)));
     small_cells = fp::chain_transient_cells(lp, Dm, dt_s, lo, hi, bins, refine_small, pad, x0, small_steps);
     fp_cells = fp::fp_transient_cells(fpk, x0, times, eta / 2.0).cwiseMax(0.0);
     if (sgd_kernel) {
       const double w = (hi - lo) / static_cast<double>(bins), p = static_cast<double>(pad) * w;
-      sgd_cells = fp::kernel_transient_cells(sgd_kernel(lo - p, hi + p, (bins + 2 * pad) * refine), lo, hi, bins,
-                                             pad, x0, all_steps);
+      sgd_cells = fp::kernel_transient_cells(sgd_kernel(lo - p, hi + p, (bins + 2 * pad) * refine), lo, hi,
+                                             bins, pad, x0, all_steps);
     } else {
       sgd_cells = chain_cells;
     }
@@ -144,13 +148,15 @@ struct Relaxation1D {
   /// The lower mass of a histogram and its binomial standard error.
   [[nodiscard]] std::pair<double, double> lower(const stats::Histogram1D& h) const {
     const double n = static_cast<double>(h.total() - h.nan_count());
-    const double m = lower_of(h.counts_vec(), static_cast<double>(h.underflow()), static_cast<double>(h.overflow()));
+    const double m =
+        lower_of(h.counts_vec(), static_cast<double>(h.underflow()), static_cast<double>(h.overflow()));
     return {m, std::sqrt(m * (1.0 - m) / n)};
   }
 
   /// Runs `model` from x0 with histograms at `at` (its own steps); x holds the final states.
   template <class Model>
-  HistogramsAtSteps1D run(Model& model, const std::vector<long>& at, Index M, Ensemble& x, Index& diverged) const {
+  HistogramsAtSteps1D run(Model& model, const std::vector<long>& at, Index M, Ensemble& x,
+                          Index& diverged) const {
     HistogramsAtSteps1D snaps(empty(), at);
     x = Ensemble::Constant(1, M, x0);
     RunOptions o;
@@ -172,9 +178,11 @@ struct Relaxation1D {
       std::snprintf(tl, sizeof tl, " t = %g: ", times[j]);
       const std::string at = cs + tl, sub = "/snapshots/" + std::to_string(j);
       io::write_histogram(f, "/sgd/" + cs + sub + "/histogram", sgd.histogram(j), "sgd", cs);
-      io::write_histogram(f, "/sde/" + cs + "/em_small_dt" + sub + "/histogram", sde.histogram(j), "sde_em", cs);
+      io::write_histogram(f, "/sde/" + cs + "/em_small_dt" + sub + "/histogram", sde.histogram(j), "sde_em",
+                          cs);
       io::write_probabilities(f, tg + sub + "/em_chain", chain_bins(j), geo, "em_chain", cs);
-      if (exact_sgd_chain()) io::write_probabilities(f, tg + sub + "/sgd_chain", sgd_bins(j), geo, "em_chain", cs);
+      if (exact_sgd_chain())
+        io::write_probabilities(f, tg + sub + "/sgd_chain", sgd_bins(j), geo, "em_chain", cs);
       io::write_probabilities(f, "/fokker_planck/" + cs + sub, fp_bins(j), geo, "fokker_planck", cs);
       f.set_attribute(tg + sub + "/em_chain", "time", times[j]);
       io::check_tv_matches(f, checks, "/sgd/" + cs + sub + "/vs_sgd_chain",
@@ -199,10 +207,11 @@ struct Relaxation1D {
 
  private:
   [[nodiscard]] std::string sgd_note() const {
-    return exact_sgd_chain() ? "0: SGD after k steps IS this chain after k steps (its noise is one of the N per-sample "
-                               "values, uniformly; cells of the law by linear deposit)"
-                             : "0: SGD after k steps IS its Gaussian chain after k steps up to the "
-                               "non-Gaussianity of its noise";
+    return exact_sgd_chain()
+               ? "0: SGD after k steps IS this chain after k steps (its noise is one of the N per-sample "
+                 "values, uniformly; cells of the law by linear deposit)"
+               : "0: SGD after k steps IS its Gaussian chain after k steps up to the "
+                 "non-Gaussianity of its noise";
   }
   [[nodiscard]] Vec padded_bins(const Mat& cells, std::size_t j, Index r = 0) const {
     r = r > 0 ? r : refine;
@@ -265,12 +274,14 @@ int main(int argc, char** argv) {
       .param("double_well.samples", 10000, "data set size N", at_least(10))
       .param("double_well.sigma", 7.0710678118654755, "additive noise sigma (Sigma_1 = sigma^2 exactly)",
              positive())
-      .param("double_well.time", 300.0, "run time t = k eta from w = -1 (long enough for the wells to equilibrate)",
-             positive())
+      .param("double_well.time", 300.0,
+             "run time t = k eta from w = -1 (long enough for the wells to equilibrate)", positive())
       .param("double_well.snapshots", std::vector<double>{0.5, 2.0, 8.0},
              "times of the transient comparisons (increasing, before the end)")
-      .param("double_well.small_dt_factor", 10, "the transient SDE runs by EM at dt = eta / this", at_least(1))
-      .param("double_well.lm_time", 10.0, "run time of the stationary SDE (LM, from +-1 alternately)", positive())
+      .param("double_well.small_dt_factor", 10, "the transient SDE runs by EM at dt = eta / this",
+             at_least(1))
+      .param("double_well.lm_time", 10.0, "run time of the stationary SDE (LM, from +-1 alternately)",
+             positive())
       .param("wrong_T.dt", 5e-5, "EM step of the SDE run at the seed's T = sigma^2/eta", positive())
       .param("wrong_T.steps", 2000, "its number of steps", at_least(10))
       .param("himmelblau.eta", 0.001, "learning rate", positive())
@@ -289,7 +300,8 @@ int main(int argc, char** argv) {
       .param("label_noise.time", 300.0, "run time from the sharp minimum", positive())
       .param("label_noise.snapshots", std::vector<double>{0.5, 2.0, 8.0},
              "times of the transient comparisons (increasing, before the end)")
-      .param("label_noise.small_dt_factor", 10, "the transient SME runs by EM at dt = eta / this", at_least(1));
+      .param("label_noise.small_dt_factor", 10, "the transient SME runs by EM at dt = eta / this",
+             at_least(1));
 
   exp.batch_within_samples("double_well.batch", "double_well.samples");
   exp.batch_within_samples("himmelblau.batch", "himmelblau.samples");
@@ -312,7 +324,8 @@ int main(int argc, char** argv) {
     const auto t_start = std::chrono::steady_clock::now();
     auto lap = [&](const std::string& what) {
       char b[32];
-      std::snprintf(b, sizeof b, "%.1f s", std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count());
+      std::snprintf(b, sizeof b, "%.1f s",
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count());
       ctx.log("  [" + std::string(b) + "] " + what);
     };
 
@@ -340,19 +353,21 @@ int main(int argc, char** argv) {
       rx.bins = bins, rx.refine = refine, rx.pad = pad;
       rx.small = c.get<std::int64_t>("double_well.small_dt_factor");
       rx.steps = steps_for(c.get<double>("double_well.time"), eta);
-      for (double t : c.get<std::vector<double>>("double_well.snapshots")) rx.snap_steps.push_back(steps_for(t, eta));
+      for (double t : c.get<std::vector<double>>("double_well.snapshots"))
+        rx.snap_steps.push_back(steps_for(t, eta));
       // At B = 1 SGD's noise is one of the N shifts ξ_i, uniformly: its exact chain is known. (Scaled
       // as a temperature control scales the predictions.)
       if (B == 1) {
         const Vec atoms = problem.noise().row(0).transpose() * std::sqrt(ctx.theory().temperature_factor());
         rx.sgd_kernel = [atoms, eta, &dw](double lo, double hi, Index n) {
-          return theory::discrete_noise_kernel_1d([&dw](double w) { return dw.derivative1(w); }, atoms, eta, lo, hi, n);
+          return theory::discrete_noise_kernel_1d([&dw](double w) { return dw.derivative1(w); }, atoms, eta,
+                                                  lo, hi, n);
         };
       }
       const stats::Histogram1D empty = rx.empty();
       const auto geo = stats::BinGeometry::of(empty);
-      ctx.log(cs + ": T = eta sigma^2/(2B) = " + std::to_string(T) + ", seed's sigma^2/eta = " +
-              std::to_string(T_wrong) + "; all from w = -1");
+      ctx.log(cs + ": T = eta sigma^2/(2B) = " + std::to_string(T) +
+              ", seed's sigma^2/eta = " + std::to_string(T_wrong) + "; all from w = -1");
 
       // ---- references at Tm: Gibbs, FP (stationary, transient), the EM chains (transient, invariant)
       auto lp = [&](double w) { return dw.derivative1(w); };
@@ -367,8 +382,8 @@ int main(int argc, char** argv) {
       const Vec gibbs_wrong = theory::gibbs_bin_probabilities_1d(Lw, empty, T_wrong);
       const fp::Density<1> pst = fpk.stationary();
       const Vec fpb = fp::cells_to_bins(pst.values() * grid.cell_volume(), bins, refine);
-      const Vec chain_inv = theory::euler_maruyama_invariant_bin_probabilities_1d(lp, Dm, eta, rx.lo, rx.hi, bins,
-                                                                                  refine, pad);
+      const Vec chain_inv =
+          theory::euler_maruyama_invariant_bin_probabilities_1d(lp, Dm, eta, rx.lo, rx.hi, bins, refine, pad);
       const std::string tg = "/theory/" + cs;
       io::write_probabilities(f, "/fokker_planck/" + cs + "/stationary", fpb, geo, "fokker_planck", cs);
       f.write("/fokker_planck/" + cs + "/x", pst.axis_centres(0));
@@ -425,9 +440,9 @@ int main(int argc, char** argv) {
       // ---- checks: the approach, then the end
       rx.transient_checks(f, checks, sgd_h, sde_h, opt, "left-well mass");
       const std::string sgd_ref = rx.exact_sgd_chain() ? "its exact chain" : "EM-chain law";
-      io::check_histogram_matches(f, checks, "/sgd/" + cs + "/vs_sgd_chain", cs + ": SGD vs " + sgd_ref, h_sgd,
-                                  rx.sgd_bins(end), geo, {}, "0: SGD after k steps IS this chain after k steps",
-                                  opt);
+      io::check_histogram_matches(f, checks, "/sgd/" + cs + "/vs_sgd_chain", cs + ": SGD vs " + sgd_ref,
+                                  h_sgd, rx.sgd_bins(end), geo, {},
+                                  "0: SGD after k steps IS this chain after k steps", opt);
       {
         const auto [m, se] = rx.lower(sgd_h.histogram(end));
         checks.add(cs + ": left-well mass at the end, SGD vs " + sgd_ref, m, se, rx.sgd_lower(end), 5.0 * se,
@@ -437,15 +452,17 @@ int main(int argc, char** argv) {
           // wells (set by rare large excursions) feels it. Predicted by the exact chain, two-sided.
           const double gap = rx.sgd_lower(end) - rx.chain_lower(end);
           f.set_attribute(tg, "left_mass_non_gaussian_shift", gap);
-          checks.add(cs + ": left-well mass, SGD - Gaussian chain (non-Gaussian noise)", m - rx.chain_lower(end), se,
-                     gap, 5.0 * se,
-                     "the non-Gaussian correction: SGD's exact chain minus its Gaussian (EM) chain, predicted and "
-                     "tested two-sided; 5 se");
+          checks.add(
+              cs + ": left-well mass, SGD - Gaussian chain (non-Gaussian noise)", m - rx.chain_lower(end), se,
+              gap, 5.0 * se,
+              "the non-Gaussian correction: SGD's exact chain minus its Gaussian (EM) chain, predicted and "
+              "tested two-sided; 5 se");
           if (std::abs(gap) >= 10.0 * se)
-            checks.add_lower(cs + ": the non-Gaussian correction is resolved (in se)",
-                             std::abs(m - rx.chain_lower(end)) / se, 0.0, 5.0,
-                             "|SGD - Gaussian chain| in the left-well mass >= 5 se (checked where the prediction is "
-                             ">= 10 se)");
+            checks.add_lower(
+                cs + ": the non-Gaussian correction is resolved (in se)",
+                std::abs(m - rx.chain_lower(end)) / se, 0.0, 5.0,
+                "|SGD - Gaussian chain| in the left-well mass >= 5 se (checked where the prediction is "
+                ">= 10 se)");
         }
       }
       // The O(η) gap to Gibbs in the wells' width E[(|w| − 1)²], predicted by the chain, two-sided.
@@ -462,33 +479,36 @@ int main(int argc, char** argv) {
                  "the O(eta) gap between SGD and Gibbs(T), predicted by SGD's chain (" + sgd_ref +
                      ") minus Gibbs and tested two-sided; tolerance 5 se");
       if (std::abs(s_chain - s_gibbs) >= 10.0 * se)
-        checks.add_lower(cs + ": the O(eta) gap to Gibbs is resolved (in se)", std::abs(s_sgd - s_gibbs) / se,
-                         0.0, 5.0,
-                         "|SGD - Gibbs| in E[(|w|-1)^2] >= 5 se: the data see the finite-eta bias (checked where "
-                         "the prediction is >= 10 se)");
+        checks.add_lower(
+            cs + ": the O(eta) gap to Gibbs is resolved (in se)", std::abs(s_sgd - s_gibbs) / se, 0.0, 5.0,
+            "|SGD - Gibbs| in E[(|w|-1)^2] >= 5 se: the data see the finite-eta bias (checked where "
+            "the prediction is >= 10 se)");
       // The SDE at the end: Leimkuhler–Matthews at dt = η samples Gibbs to O(η²).
       const double lm_factor = eta * dw.second1(1.0) / 2.0;
       const auto [s_lm, se_lm] = spread_of(x_lm, 1.0);
       f.set_attribute("/sde/" + cs + "/lm", "spread", s_lm);
       f.set_attribute("/sde/" + cs + "/lm", "spread_se", se_lm);
-      checks.add(cs + ": E[(|w|-1)^2], SDE (LM) vs Gibbs", s_lm, se_lm, s_gibbs,
-                 5.0 * se_lm + std::abs(s_chain - s_gibbs) * lm_factor,
-                 "Leimkuhler-Matthews at dt = eta: tolerance 5 se + |EM chain - Gibbs| x eta L''(1)/2 (its O(eta^2) "
-                 "bias, bounded)");
+      checks.add(
+          cs + ": E[(|w|-1)^2], SDE (LM) vs Gibbs", s_lm, se_lm, s_gibbs,
+          5.0 * se_lm + std::abs(s_chain - s_gibbs) * lm_factor,
+          "Leimkuhler-Matthews at dt = eta: tolerance 5 se + |EM chain - Gibbs| x eta L''(1)/2 (its O(eta^2) "
+          "bias, bounded)");
       io::check_histogram_matches(
           f, checks, "/sde/" + cs + "/lm/vs_gibbs", cs + ": SDE (LM) vs Gibbs(T)", h_lm, gibbs, geo,
           scaled(me_chain, lm_factor),
           "O(eta^2): d(EM-chain law, Gibbs) x eta L''(1)/2 = " + std::to_string(lm_factor), opt);
-      io::check_histogram_differs(f, checks, "/sgd/" + cs + "/vs_gibbs_wrong_T", cs + ": SGD vs Gibbs(sigma^2/eta)",
-                                  h_sgd, gibbs_wrong, geo, "tv", "the seed report's temperature sigma^2/eta is wrong",
-                                  opt);
-      io::check_two_histograms(f, checks, "/sgd/" + cs + "/vs_sde_wrong_T", cs + ": SGD vs SDE at sigma^2/eta", h_sgd,
-                               h_wrong, geo, false, "the seed report's temperature sigma^2/eta is wrong", opt);
+      io::check_histogram_differs(f, checks, "/sgd/" + cs + "/vs_gibbs_wrong_T",
+                                  cs + ": SGD vs Gibbs(sigma^2/eta)", h_sgd, gibbs_wrong, geo, "tv",
+                                  "the seed report's temperature sigma^2/eta is wrong", opt);
+      io::check_two_histograms(f, checks, "/sgd/" + cs + "/vs_sde_wrong_T",
+                               cs + ": SGD vs SDE at sigma^2/eta", h_sgd, h_wrong, geo, false,
+                               "the seed report's temperature sigma^2/eta is wrong", opt);
       const MetricValues d_fp_gibbs = io::density_distances(fpb, gibbs, geo);
       const auto floor = stats::compare_histogram(h_sgd, gibbs, geo, opt);
-      checks.add_identity(cs + ": FP stationary vs Gibbs tv", d_fp_gibbs.at("tv"), 0.0, floor[0].floor_sd,
-                          "Scharfetter-Gummel keeps Gibbs stationary: the reference discretisation error is below "
-                          "one floor sd of the sampling floor");
+      checks.add_identity(
+          cs + ": FP stationary vs Gibbs tv", d_fp_gibbs.at("tv"), 0.0, floor[0].floor_sd,
+          "Scharfetter-Gummel keeps Gibbs stationary: the reference discretisation error is below "
+          "one floor sd of the sampling floor");
     }
 
     lap("double well done");
@@ -606,16 +626,17 @@ int main(int argc, char** argv) {
         const Vec slope = -sf * problem.labels(), offset = sf * problem.floor_noise().row(0).transpose();
         rx.sgd_kernel = [slope, offset, eta, &fs](double lo, double hi, Index n) {
           return theory::affine_noise_kernel_1d([&fs](double w) { return fs.derivative1(w); }, slope,
-                                                [&fs](double w) { return fs.residual_derivative1(w); }, offset, eta,
-                                                lo, hi, n);
+                                                [&fs](double w) { return fs.residual_derivative1(w); },
+                                                offset, eta, lo, hi, n);
         };
       }
-      for (double t : c.get<std::vector<double>>("label_noise.snapshots")) rx.snap_steps.push_back(steps_for(t, eta));
+      for (double t : c.get<std::vector<double>>("label_noise.snapshots"))
+        rx.snap_steps.push_back(steps_for(t, eta));
       const stats::Histogram1D empty = rx.empty();
       const auto geo = stats::BinGeometry::of(empty);
       const fp::Grid<1> grid(fs.box(), bins * refine);
-      const fp::FokkerPlanck<1> fpk(grid, fs,
-                                    fp::Diffusion::diagonal([&Dm](const Vec& x) { return Vec::Constant(1, Dm(x[0])); }));
+      const fp::FokkerPlanck<1> fpk(
+          grid, fs, fp::Diffusion::diagonal([&Dm](const Vec& x) { return Vec::Constant(1, Dm(x[0])); }));
       rx.references(lp, Dm, fpk);
       lap(cs + ": transient references");
       const std::size_t end = rx.n_snap();
@@ -627,8 +648,10 @@ int main(int argc, char** argv) {
       const Vec fpb = fp::cells_to_bins(pst.values() * grid.cell_volume(), bins, refine);
       // Isotropic comparison: Gibbs at the mean diffusion under the FP law, T_iso = E_p[D].
       double T_iso = 0.0;
-      for (Index k = 0; k < grid.size(); ++k) T_iso += pst.values()[k] * grid.cell_volume() * Dm(grid.centre(0, k));
-      const Vec gibbs = theory::gibbs_bin_probabilities_1d([&fs](double w) { return fs.value1(w); }, empty, T_iso);
+      for (Index k = 0; k < grid.size(); ++k)
+        T_iso += pst.values()[k] * grid.cell_volume() * Dm(grid.centre(0, k));
+      const Vec gibbs =
+          theory::gibbs_bin_probabilities_1d([&fs](double w) { return fs.value1(w); }, empty, T_iso);
       const std::string tg = "/theory/" + cs;
       io::write_probabilities(f, "/fokker_planck/" + cs + "/stationary", fpb, geo, "fokker_planck", cs);
       f.write("/fokker_planck/" + cs + "/x", pst.axis_centres(0));
@@ -654,8 +677,8 @@ int main(int argc, char** argv) {
       Ensemble x_sgd, x_sde;
       SgdEnsemble sgd(problem, Sgd{}, ConstantLr{eta}, B, Sampling::with_replacement, seed + 32);
       const auto sgd_h = rx.run(sgd, rx.all_steps, M, x_sgd, diverged);
-      EnsembleDiffusion1D sme(LandscapeDerivative1D<FlatSharpWells>{fs}, Dm, eta / static_cast<double>(rx.small),
-                              CounterRng(seed + 33));
+      EnsembleDiffusion1D sme(LandscapeDerivative1D<FlatSharpWells>{fs}, Dm,
+                              eta / static_cast<double>(rx.small), CounterRng(seed + 33));
       const auto sde_h = rx.run(sme, rx.small_steps, M, x_sde, diverged);
       lap(cs + ": runs");
       const Vec h_sgd = sgd_h.histogram(end).counts_vec();
@@ -664,8 +687,9 @@ int main(int argc, char** argv) {
       rx.transient_checks(f, checks, sgd_h, sde_h, opt, "flat-basin mass");
       const std::string sgd_ref = rx.exact_sgd_chain() ? "its exact chain" : "EM-chain law";
       io::write_probabilities(f, tg + "/sgd_chain", rx.sgd_bins(end), geo, "em_chain", cs);
-      io::check_histogram_matches(f, checks, "/sgd/" + cs + "/vs_sgd_chain", cs + ": SGD vs " + sgd_ref, h_sgd,
-                                  rx.sgd_bins(end), geo, {}, "0: SGD after k steps IS this chain after k steps", opt);
+      io::check_histogram_matches(f, checks, "/sgd/" + cs + "/vs_sgd_chain", cs + ": SGD vs " + sgd_ref,
+                                  h_sgd, rx.sgd_bins(end), geo, {},
+                                  "0: SGD after k steps IS this chain after k steps", opt);
       io::check_histogram_differs(
           f, checks, "/sgd/" + cs + "/vs_gibbs", cs + ": SGD vs Gibbs(T_iso)", h_sgd, gibbs, geo, "tv",
           "state-dependent noise is not a temperature: no isotropic Gibbs law matches", opt);
@@ -677,10 +701,11 @@ int main(int argc, char** argv) {
       f.set_attribute(tg, "flat_mass_gibbs", m_gibbs);
       f.set_attribute("/sgd/" + cs, "flat_mass", m_sgd);
       f.set_attribute("/sgd/" + cs, "flat_mass_se", se);
-      checks.add(cs + ": flat-basin mass at the end, SGD - exp(-Phi)/D", m_sgd - m_fp, se, m_chain - m_fp, 5.0 * se,
-                 "from the sharp minimum, SGD's flat-basin mass approaches the state-dependent stationary law; "
-                 "its remaining gap (relaxation and O(eta) bias) is predicted by SGD's chain (" + sgd_ref +
-                     "); 5 se (binomial)");
+      checks.add(
+          cs + ": flat-basin mass at the end, SGD - exp(-Phi)/D", m_sgd - m_fp, se, m_chain - m_fp, 5.0 * se,
+          "from the sharp minimum, SGD's flat-basin mass approaches the state-dependent stationary law; "
+          "its remaining gap (relaxation and O(eta) bias) is predicted by SGD's chain (" +
+              sgd_ref + "); 5 se (binomial)");
       checks.add_lower(
           cs + ": flat-basin mass SGD - Gibbs(T_iso) (in se)", std::abs(m_sgd - m_gibbs) / se, 0.0, 5.0,
           "isotropic Gibbs at the mean temperature misses the flat-basin preference: |difference| >= 5 se");

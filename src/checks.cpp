@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
-#include <stdexcept>
 #include <ostream>
+#include <stdexcept>
 
 #include "sgdsde/io/results_file.hpp"
 
@@ -77,7 +77,7 @@ bool Checks::add_bool(std::string name, bool ok, std::string description) {
 bool Checks::add_identity(std::string name, double measured, double predicted, double tolerance,
                           std::string description) {
   const bool ok = std::abs(measured - predicted) <= tolerance;
-  CheckRow row{std::move(name), measured, 0.0, predicted, tolerance, ok, CheckKind::two_sided,
+  CheckRow row{std::move(name),       measured, 0.0, predicted, tolerance, ok, CheckKind::two_sided,
                std::move(description)};
   row.role = CheckRole::identity;
   return push(std::move(row));
@@ -197,7 +197,8 @@ void Checks::print(std::ostream& os) const {
   }
   os << "  " << passed << "/" << rows_.size() << " checks passed"
      << (passed == rows_.size() ? "" : "  (FAILURES)") << "; claims " << claims_passed << "/" << claims
-     << ", identities and illustrations " << (passed - claims_passed) << "/" << (rows_.size() - claims) << "\n";
+     << ", identities and illustrations " << (passed - claims_passed) << "/" << (rows_.size() - claims)
+     << "\n";
   (void)pad;
 }
 

@@ -275,13 +275,14 @@ int Experiment::run_impl(int argc, char** argv, const Body& body) {
   app.add_flag("--quiet,-q", quiet, "no progress bar, no checks table");
   app.add_flag("--dry-run", dry_run, "print the resolved configuration as TOML and exit");
   app.add_flag("--strict", strict, "exit with code 3 if any check fails");
-  app.add_option("--control", control,
-                 "negative control: predictions from a deliberately wrong theory (SGD unchanged): " +
-                     [] {
-                       std::string l;
-                       for (const auto& n : negative_control_names()) l += (l.empty() ? "" : ", ") + n;
-                       return l;
-                     }())
+  app.add_option(
+         "--control", control,
+         "negative control: predictions from a deliberately wrong theory (SGD unchanged): " +
+             [] {
+               std::string l;
+               for (const auto& n : negative_control_names()) l += (l.empty() ? "" : ", ") + n;
+               return l;
+             }())
       ->default_str("none");
   app.footer("Parameters (key, default, meaning; set with --set key=value or in the profile tables):\n" +
              schema_->describe() +

@@ -93,7 +93,8 @@ struct Add2D {
 template <class Hist, class Add>
 class HistogramsAtStepsBase {
  public:
-  HistogramsAtStepsBase(Hist empty, std::vector<long> steps) : empty_(std::move(empty)), steps_(std::move(steps)) {
+  HistogramsAtStepsBase(Hist empty, std::vector<long> steps)
+      : empty_(std::move(empty)), steps_(std::move(steps)) {
     require(std::is_sorted(steps_.begin(), steps_.end()) &&
                 std::adjacent_find(steps_.begin(), steps_.end()) == steps_.end() &&
                 (steps_.empty() || steps_.front() >= 0),

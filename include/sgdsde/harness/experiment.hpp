@@ -12,14 +12,13 @@
 //   }
 //
 // run() parses the command line (--config, --set key=value, --profile, --out, --seed, --threads,
-// --quiet, --dry-run, --strict, --control, --help), resolves the configuration (schema defaults < profile table
-// of the config file < --set), validates it, sets the OpenMP thread count, opens the results file
-// under a temporary name with the provenance attributes, runs the body, writes /summary/checks,
-// prints the checks table and renames the file into place.
-// Exit codes: 0 success (failed checks included), 1 runtime failure, 2 invalid input (one line on
-// stderr: "<name>: error: <what>"), 3 failed checks with --strict. No output file is left behind
-// on failure. Under mpirun (core/ranks.hpp) every rank runs the body; rank 0 alone prints and writes
-// the file, and a failure of any rank inside the ensemble runner ends every rank with exit code 1 and
+// --quiet, --dry-run, --strict, --control, --help), resolves the configuration (schema defaults < profile
+// table of the config file < --set), validates it, sets the OpenMP thread count, opens the results file under
+// a temporary name with the provenance attributes, runs the body, writes /summary/checks, prints the checks
+// table and renames the file into place. Exit codes: 0 success (failed checks included), 1 runtime failure, 2
+// invalid input (one line on stderr: "<name>: error: <what>"), 3 failed checks with --strict. No output file
+// is left behind on failure. Under mpirun (core/ranks.hpp) every rank runs the body; rank 0 alone prints and
+// writes the file, and a failure of any rank inside the ensemble runner ends every rank with exit code 1 and
 // one line naming the rank.
 // --checkpoint-every SECONDS and --resume checkpoint the ensemble runs next to the results file and
 // continue them after a kill, bit for bit (ensemble/checkpoint.hpp, docs/reliability.md).

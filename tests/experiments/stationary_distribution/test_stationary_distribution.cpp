@@ -41,6 +41,7 @@ TEST_CASE("stationary_distribution quick profile: valid file, headline checks pa
   CHECK(passed("label_noise: flat-basin mass at the end, SGD - exp(-Phi)/D"));
   // Himmelblau starts from its reference law: its rows are illustrations, not claims.
   for (const auto& row : rows)
-    if (row.name.rfind("himmelblau_additive:", 0) == 0) CHECK(row.role == sgdsde::io::CheckRole::illustration);
+    if (row.name.rfind("himmelblau_additive:", 0) == 0)
+      CHECK(row.role == sgdsde::io::CheckRole::illustration);
   for (const auto& row : rows) CHECK_MESSAGE(row.passed, row.name);
 }

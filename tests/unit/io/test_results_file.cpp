@@ -281,8 +281,8 @@ TEST_CASE("checks: pass rules, table and round trip") {
 TEST_CASE("checks: roles, resolution and the family-wise bound") {
   using sgdsde::io::CheckRole;
   Checks c;
-  c.add("T", 1.02, 0.01, 1.0, 0.05);                  // resolution 0.05: sees a 6% error in T
-  c.add_upper("tv", 0.02, 0.002, 0.05);               // headroom (0.05 − 0.02)/0.05
+  c.add("T", 1.02, 0.01, 1.0, 0.05);     // resolution 0.05: sees a 6% error in T
+  c.add_upper("tv", 0.02, 0.002, 0.05);  // headroom (0.05 − 0.02)/0.05
   c.add_identity("grad at minimum", 1e-14, 0.0, 1e-12);
   c.add_bool("finite", true);
   c.add("case: a", 1.0, 0.1, 1.0, 0.5);

@@ -151,38 +151,10 @@ Vec euler_maruyama_invariant_bin_probabilities_1d(const LPrime& lp, const Diff& 
   return p;
 }
 
-/// The transition matrix of the SGD chain with a DISCRETE noise law, x' = x − dt L'(x) − dt v, v uniform
-/// over the atoms `noise` (e.g. every possible minibatch mean of additive noise: the exact SGD chain,
-/// non-Gaussian when B is a sizeable fraction of a small N, or through the skewness of a finite data
-/// set), on n cells of [lo, hi]. Destinations are deposited on the cells by linear (cloud-in-cell)
-/// weights, which adds a variance Δ²/6 per step. Cost O(n·atoms).
-template <class LPrime>
-Mat discrete_noise_kernel_1d(const LPrime& lp, const Vec& noise, double dt, double lo, double hi, Index n) {
-  require(dt > 0.0 && hi > lo && n >= 3 && noise.size() >= 1,
-          "discrete_noise_chain_invariant: bad arguments");
-  const double h = (hi - lo) / static_cast<double>(n), wa = 1.0 / static_cast<double>(noise.size());
-  Mat K = Mat::Zero(n, n);
-  for (Index j = 0; j < n; ++j) {
-    const double x = lo + (static_cast<double>(j) + 0.5) * h, mu = x - dt * lp(x);
-    for (Index a = 0; a < noise.size(); ++a) {
-      const double u = (mu - dt * noise[a] - lo) / h - 0.5;
-      if (u <= 0.0) {
-        K(0, j) += wa;
-      } else if (u >= static_cast<double>(n - 1)) {
-        K(n - 1, j) += wa;
-      } else {
-        const auto i = static_cast<Index>(u);
-        const double t = u - static_cast<double>(i);
-        K(i, j) += wa * (1.0 - t);
-        K(i + 1, j) += wa * t;
-      }
-    }
-  }
-  return K;
-}
-
-/// The same with state-dependent atoms v_a(x) = slope[a]·s(x) + offset[a] (label noise at B = 1: the
-/// per-sample gradient noise −ε_i f'(x) + ξ_i). Cost O(n·atoms).
+/// The transition matrix of the SGD chain x' = x − dt L'(x) − dt v with a DISCRETE, state-dependent
+/// noise law: v uniform over the atoms v_a(x) = slope[a]·s(x) + offset[a] (label noise at B = 1: the
+/// per-sample gradient noise −ε_i f'(x) + ξ_i), on n cells of [lo, hi]. Destinations are deposited on
+/// the cells by linear (cloud-in-cell) weights, which adds a variance Δ²/6 per step. Cost O(n·atoms).
 template <class LPrime, class Slope>
 Mat affine_noise_kernel_1d(const LPrime& lp, const Vec& slope, const Slope& s, const Vec& offset, double dt,
                            double lo, double hi, Index n) {
@@ -207,6 +179,15 @@ Mat affine_noise_kernel_1d(const LPrime& lp, const Vec& slope, const Slope& s, c
     }
   }
   return K;
+}
+
+/// The same with fixed atoms `noise` (e.g. every possible minibatch mean of additive noise: the exact
+/// SGD chain, non-Gaussian when B is a sizeable fraction of a small N, or through the skewness of a
+/// finite data set).
+template <class LPrime>
+Mat discrete_noise_kernel_1d(const LPrime& lp, const Vec& noise, double dt, double lo, double hi, Index n) {
+  return affine_noise_kernel_1d(
+      lp, Vec::Zero(noise.size()), [](double) { return 0.0; }, noise, dt, lo, hi, n);
 }
 
 /// Its stationary cell masses, solved like euler_maruyama_invariant_cells_1d. Cost O(n·atoms + n³/3).
