@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/QR>
+
 #include "sgdsde/ensemble/bridge_passage.hpp"
 #include "sgdsde/ensemble/first_passage.hpp"
 #include "sgdsde/ensemble/passive_observer.hpp"

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/LU>
+
 #include "sgdsde/ensemble/runner.hpp"
 #include "sgdsde/harness/experiment.hpp"
 #include "sgdsde/landscapes/quadratic.hpp"

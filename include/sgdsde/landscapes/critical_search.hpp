@@ -10,9 +10,6 @@
 #include <string>
 #include <vector>
 
-#include <Eigen/Eigenvalues>
-#include <Eigen/LU>
-
 #include "sgdsde/core/errors.hpp"
 #include "sgdsde/landscapes/landscape.hpp"
 
@@ -20,53 +17,19 @@ namespace sgdsde {
 
 /// Eigenvalues of a symmetric matrix, ascending (closed form for 1×1 and 2×2, which the Newton
 /// searches of 2-D landscapes call thousands of times).
-inline Vec symmetric_eigenvalues(const Mat& H) {
-  if (H.rows() == 1) return Vec::Constant(1, H(0, 0));
-  if (H.rows() == 2) {
-    const double m = 0.5 * (H(0, 0) + H(1, 1)), h = 0.5 * (H(0, 0) - H(1, 1));
-    const double r = std::hypot(h, H(0, 1));
-    Vec ev(2);
-    ev << m - r, m + r;
-    return ev;
-  }
-  return Eigen::SelfAdjointEigenSolver<Mat>(H, Eigen::EigenvaluesOnly).eigenvalues();
-}
+Vec symmetric_eigenvalues(const Mat& H);
 
 /// Kind of a critical point from its (symmetric) Hessian: all eigenvalues positive = minimum,
 /// all negative = maximum, otherwise saddle (a zero eigenvalue counts as neither sign: such a
 /// degenerate point is reported as a saddle; use hessian_is_degenerate to detect it).
-inline CriticalKind classify_hessian(const Mat& H) {
-  const Vec ev = symmetric_eigenvalues(H);
-  if ((ev.array() > 0.0).all()) return CriticalKind::minimum;
-  if ((ev.array() < 0.0).all()) return CriticalKind::maximum;
-  return CriticalKind::saddle;
-}
+CriticalKind classify_hessian(const Mat& H);
 
 /// True when some Hessian eigenvalue is below rel_tol times the largest in magnitude.
-inline bool hessian_is_degenerate(const Mat& H, double rel_tol = 1e-8) {
-  const Vec ev = symmetric_eigenvalues(H);
-  const double scale = ev.cwiseAbs().maxCoeff();
-  return scale == 0.0 || ev.cwiseAbs().minCoeff() <= rel_tol * scale;
-}
+bool hessian_is_degenerate(const Mat& H, double rel_tol = 1e-8);
 
 namespace detail {
 /// step = H⁻¹ g; false when H is singular (closed form in 1-D and 2-D, full-pivot LU beyond).
-inline bool newton_solve(const Mat& H, const Vec& g, Vec& step) {
-  if (H.rows() == 1) {
-    if (H(0, 0) == 0.0) return false;
-    step[0] = g[0] / H(0, 0);
-  } else if (H.rows() == 2) {
-    const double det = H(0, 0) * H(1, 1) - H(0, 1) * H(1, 0);
-    if (det == 0.0) return false;
-    step[0] = (H(1, 1) * g[0] - H(0, 1) * g[1]) / det;
-    step[1] = (H(0, 0) * g[1] - H(1, 0) * g[0]) / det;
-  } else {
-    Eigen::FullPivLU<Mat> lu(H);
-    if (!lu.isInvertible()) return false;
-    step = lu.solve(g);
-  }
-  return step.allFinite();
-}
+bool newton_solve(const Mat& H, const Vec& g, Vec& step);
 }  // namespace detail
 
 /// Options of the Newton iteration on ∇L = 0.

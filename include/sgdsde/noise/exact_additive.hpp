@@ -5,6 +5,8 @@
 // so the temperature of SGD is T = η σ² c/(2B) with no data-set fluctuation (c the sampling
 // factor of noise/sampling.hpp), which experiments comparing runs of different N (or data seeds)
 // at equal η/B need. The ξ_i are still Gaussian draws (a fixed linear map of the same normals).
+#include <Eigen/LU>
+
 #include "sgdsde/noise/additive.hpp"
 
 namespace sgdsde {

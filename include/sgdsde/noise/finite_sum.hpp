@@ -6,7 +6,6 @@
 //   batch_gradient(x, batch, g)        g_B = (1/B) Σ_{i∈batch} ∇ℓ_i(θ), a MEAN (so η/B appears once);
 //   per_sample_covariance(x)           Σ₁(θ) = (1/N) Σ_i (∇ℓ_i − ∇L)(∇ℓ_i − ∇L)ᵀ, exact.
 // The covariance of g_B for a sampling mode is batch_covariance(Σ₁, N, B, mode) (sampling.hpp).
-#include <Eigen/Cholesky>
 #include <algorithm>
 #include <concepts>
 #include <cstdint>
@@ -63,15 +62,7 @@ inline Mat data_normals(const CounterRng& rng, Index rows, Index N, std::uint32_
 }
 
 /// Lower Cholesky factor of an SPD matrix (InputError naming `what` otherwise).
-inline Mat cholesky_factor(const Mat& C, const std::string& what) {
-  require(C.rows() >= 1 && C.rows() == C.cols() && C.allFinite(),
-          what + ": covariance must be a finite square matrix");
-  require((C - C.transpose()).cwiseAbs().maxCoeff() <= 1e-12 * std::max(1.0, C.cwiseAbs().maxCoeff()),
-          what + ": covariance must be symmetric");
-  Eigen::LLT<Mat> llt(0.5 * (C + C.transpose()));
-  require(llt.info() == Eigen::Success, what + ": covariance must be positive definite");
-  return llt.matrixL();
-}
+Mat cholesky_factor(const Mat& C, const std::string& what);  // src/noise/cholesky_factor.cpp
 
 /// Subtracts the mean of each row of a d × N matrix (exact centring of generated noise, THEORY §1).
 inline void centre_rows(Mat& a) {

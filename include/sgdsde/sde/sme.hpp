@@ -6,8 +6,6 @@
 // with a sampling mode (Σ_B = c · Σ₁/B, noise/sampling.hpp). The square root is the Cholesky
 // factor when Σ_B is positive definite and the symmetric square root (negative rounding-level
 // eigenvalues clamped to 0) when it is only semi-definite. Noise kind: general (d × d).
-#include <Eigen/Cholesky>
-#include <Eigen/Eigenvalues>
 #include <cmath>
 
 #include "sgdsde/core/errors.hpp"
@@ -19,20 +17,7 @@
 namespace sgdsde {
 
 /// S^{1/2} with S^{1/2} S^{1/2 T} = S: Cholesky, or the symmetric root if S is only semi-definite.
-inline Mat covariance_sqrt(const Mat& S) {
-  Eigen::LLT<Mat> llt(S);
-  if (llt.info() == Eigen::Success) {
-    Mat L = llt.matrixL();
-    if (L.allFinite()) return L;
-  }
-  Eigen::SelfAdjointEigenSolver<Mat> es(S);
-  require(es.info() == Eigen::Success, "covariance_sqrt: eigen-decomposition failed");
-  const double tol = 1e-12 * std::max(1.0, es.eigenvalues().cwiseAbs().maxCoeff());
-  require(es.eigenvalues().minCoeff() >= -tol,
-          "covariance_sqrt: the covariance is not positive semi-definite");
-  const Vec r = es.eigenvalues().cwiseMax(0.0).cwiseSqrt();
-  return es.eigenvectors() * r.asDiagonal() * es.eigenvectors().transpose();
-}
+Mat covariance_sqrt(const Mat& S);
 
 enum class SmeOrder { first = 1, second = 2 };
 

@@ -8,8 +8,6 @@
 #include <cmath>
 #include <numbers>
 
-#include <Eigen/Eigenvalues>
-
 #include "sgdsde/core/errors.hpp"
 #include "sgdsde/core/types.hpp"
 
@@ -27,22 +25,8 @@ inline double kramers_rate_1d(double curvature_min, double curvature_saddle, dou
 }
 
 /// log of the Eyring–Kramers rate from the (symmetric) Hessians at the minimum and at an index-1 saddle.
-inline double eyring_kramers_log_rate(const Mat& H_min, const Mat& H_saddle, double barrier, double T) {
-  require(
-      H_min.rows() == H_min.cols() && H_saddle.rows() == H_saddle.cols() && H_min.rows() == H_saddle.rows(),
-      "eyring_kramers_rate: Hessians must be square and of the same size");
-  require(T > 0.0, "eyring_kramers_rate: T must be > 0");
-  const Eigen::SelfAdjointEigenSolver<Mat> em(H_min, Eigen::EigenvaluesOnly),
-      es(H_saddle, Eigen::EigenvaluesOnly);
-  const Vec lm = em.eigenvalues(), ls = es.eigenvalues();  // ascending
-  require(lm[0] > 0.0, "eyring_kramers_rate: H(m) must be positive definite");
-  require(ls[0] < 0.0 && (ls.size() == 1 || ls[1] > 0.0),
-          "eyring_kramers_rate: H(s) must have exactly one negative eigenvalue");
-  // sqrt(det H(m)/|det H(s)|) as a product of ratios (no overflow in high dimension)
-  double log_ratio = 0.0;
-  for (Index i = 0; i < lm.size(); ++i) log_ratio += std::log(lm[i]) - std::log(std::abs(ls[i]));
-  return std::log(-ls[0] / (2.0 * std::numbers::pi)) + 0.5 * log_ratio - barrier / T;
-}
+/// (In the library, src/theory/kramers.cpp: it needs an Eigen eigensolver.)
+double eyring_kramers_log_rate(const Mat& H_min, const Mat& H_saddle, double barrier, double T);
 /// Eyring–Kramers rate (see eyring_kramers_log_rate).
 inline double eyring_kramers_rate(const Mat& H_min, const Mat& H_saddle, double barrier, double T) {
   return std::exp(eyring_kramers_log_rate(H_min, H_saddle, barrier, T));

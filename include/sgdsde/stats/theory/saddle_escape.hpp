@@ -26,9 +26,6 @@
 #include <limits>
 #include <numbers>
 
-#include <boost/math/quadrature/tanh_sinh.hpp>
-#include <boost/math/special_functions/erf.hpp>
-
 #include "sgdsde/core/errors.hpp"
 
 namespace sgdsde::theory {
@@ -53,17 +50,11 @@ inline double normal_pdf(double z) { return std::exp(-0.5 * z * z) / std::sqrt(2
 inline double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
 
 /// By quadrature: E g(ln|W|) = ∫_0^∞ g(ln u) [φ((u−μ)/s) + φ((u+μ)/s)]/s du (tanh–sinh copes with
-/// the logarithmic endpoint singularity).
-inline LogAbsMoments log_abs_normal_moments_quadrature(double mu, double s) {
-  const double m = std::abs(mu) / s;  // work with Z + m, then add ln s
-  boost::math::quadrature::tanh_sinh<double> q;
-  const double U = m + 40.0;
-  auto dens = [m](double u) { return normal_pdf(u - m) + normal_pdf(u + m); };
-  const double e1 = q.integrate([&](double u) { return u > 0 ? std::log(u) * dens(u) : 0.0; }, 0.0, U);
-  const double e2 =
-      q.integrate([&](double u) { return u > 0 ? std::log(u) * std::log(u) * dens(u) : 0.0; }, 0.0, U);
-  return {e1 + std::log(s), e2 - e1 * e1};
-}
+/// the logarithmic endpoint singularity). In the library (src/theory/saddle_escape.cpp): Boost's
+/// quadrature is compiled once, not in every file that includes this header.
+LogAbsMoments log_abs_normal_moments_quadrature(double mu, double s);
+/// erfc⁻¹(p) (Boost.Math, in the library).
+double erfc_inv(double p);
 }  // namespace detail
 
 /// ln|W|, W ~ N(mu, s²): closed form for mu = 0 (mean ln s − (γ_E + ln 2)/2, variance π²/8).
@@ -105,7 +96,7 @@ struct LinearSaddleEscape {
     require(y0 == 0.0, "LinearSaddleEscape::quantile: only for y0 = 0");
     require(p > 0.0 && p < 1.0, "LinearSaddleEscape::quantile: p must be in (0, 1)");
     const double c = std::log(y_e * std::sqrt(lambda / T));
-    return (c - std::log(std::numbers::sqrt2 * boost::math::erfc_inv(p))) / lambda;
+    return (c - std::log(std::numbers::sqrt2 * detail::erfc_inv(p))) / lambda;
   }
   [[nodiscard]] double mean() const {
     return (std::log(y_e) - log_abs_normal_moments(y0, s_inf()).mean) / lambda;
