@@ -762,32 +762,18 @@ int main(int argc, char** argv) {
       // likely), scaled as a temperature control scales the predictions.
       const Vec atoms = theory::batch_means_with_replacement(problem.noise().row(0).transpose(), B) *
                         std::sqrt(ctx.theory().temperature_factor());
-      const theory::NoiseCumulants kc = theory::cumulants_of_atoms(atoms);
-      const double s3 = eta * eta * kc.kappa3 / 6.0;  // the ∂³ coefficient per unit time
       const long steps = steps_for(c.get<double>("skewed.time"), eta);
       const Index n = bins * refine;
       const double lo = -hw, hi = hw, h = (hi - lo) / static_cast<double>(n);
       auto lp = [&dw](double w) { return dw.derivative1(w); };
-      auto Dm = [Tm](double) { return Tm; };
-      // The chains' laws after `steps` from x0 (intermediate stops keep propagate_chain_law banded).
-      std::vector<long> at;
-      for (long k = 1000; k < steps; k += 1000) at.push_back(k);
-      at.push_back(steps);
-      const Vec start = fp::point_start_cells(x0, lo, h, n);
-      const Vec p_exact =
-          theory::propagate_chain_law(theory::discrete_noise_kernel_1d(lp, atoms, eta, lo, hi, n), start, at)
-              .rightCols(1);
-      const Vec p_gauss =
-          theory::propagate_chain_law(theory::euler_maruyama_kernel_1d(lp, Dm, eta, lo, hi, n), start, at)
-              .rightCols(1);
-      const Vec inv_exact = theory::discrete_noise_chain_invariant_cells_1d(lp, atoms, eta, lo, hi, n);
-      const Vec inv_gauss = theory::euler_maruyama_invariant_cells_1d(lp, Dm, eta, lo, hi, n);
-      const auto k3 = theory::third_cumulant_correction_1d(
-          lp, Dm, [s3](double) { return s3; }, lo, hi, n);
+      const auto ref = theory::non_gaussian_references_1d(
+          lp, atoms, [Tm](double) { return Tm; }, eta, lo, hi, n, x0, steps);
+      const theory::NoiseCumulants& kc = ref.cumulants;
       const auto odd = [&](const Vec& p) { return stats::odd_statistics_of_cells(p, lo, h, split); };
-      const stats::OddStatistics e_k = odd(p_exact), g_k = odd(p_gauss), e_inv = odd(inv_exact),
-                                 g_inv = odd(inv_gauss),
-                                 first = stats::odd_statistics_change(k3.p0, k3.dp, lo, h, split);
+      const stats::OddStatistics e_k = odd(ref.exact), g_k = odd(ref.gauss), e_inv = odd(ref.exact_invariant),
+                                 g_inv = odd(ref.gauss_invariant),
+                                 first = stats::odd_statistics_change(ref.first_order.p0, ref.first_order.dp,
+                                                                      lo, h, split);
       lap(cs + ": references");
 
       SgdEnsemble sgd(problem, Sgd{}, ConstantLr{eta}, B, Sampling::with_replacement, seed + 41);
@@ -799,15 +785,15 @@ int main(int argc, char** argv) {
       const stats::Histogram1D empty(lo, hi, bins);
       const auto geo = stats::BinGeometry::of(empty);
       const Vec h_sgd = histogram_1d(x, empty, f, "/sgd/" + cs + "/histogram", "sgd", cs);
-      const Vec b_exact = fp::cells_to_bins(p_exact, bins, refine),
-                b_gauss = fp::cells_to_bins(p_gauss, bins, refine);
+      const Vec b_exact = fp::cells_to_bins(ref.exact, bins, refine),
+                b_gauss = fp::cells_to_bins(ref.gauss, bins, refine);
       io::write_probabilities(f, tg + "/sgd_chain", b_exact, geo, "em_chain", cs);
       io::write_probabilities(f, tg + "/em_chain", b_gauss, geo, "em_chain", cs);
       f.write(tg + "/x", Vec(Vec::LinSpaced(n, lo + h / 2, hi - h / 2)));
-      f.write(tg + "/fp_density", Vec(k3.p0 / h));
-      f.write(tg + "/third_cumulant_density_change", Vec(k3.dp / h));
-      f.write(tg + "/sgd_chain_invariant_density", Vec(inv_exact / h));
-      f.write(tg + "/em_chain_invariant_density", Vec(inv_gauss / h));
+      f.write(tg + "/fp_density", Vec(ref.first_order.p0 / h));
+      f.write(tg + "/third_cumulant_density_change", Vec(ref.first_order.dp / h));
+      f.write(tg + "/sgd_chain_invariant_density", Vec(ref.exact_invariant / h));
+      f.write(tg + "/em_chain_invariant_density", Vec(ref.gauss_invariant / h));
       f.set_attribute(tg, "T", T);
       f.set_attribute(tg, "T_predictions", Tm);
       f.set_attribute(tg, "eta", eta);
@@ -819,7 +805,7 @@ int main(int argc, char** argv) {
       f.set_attribute(tg, "noise_kappa3", kc.kappa3);
       f.set_attribute(tg, "noise_skewness", kc.skewness());
       f.set_attribute(tg, "noise_excess_kurtosis", kc.excess_kurtosis());
-      f.set_attribute(tg, "s_third_cumulant", s3);
+      f.set_attribute(tg, "s_third_cumulant", ref.s);
 
       struct Statistic {
         const char *label, *key;

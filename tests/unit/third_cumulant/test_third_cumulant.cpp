@@ -153,3 +153,21 @@ TEST_CASE("third-cumulant correction, double well: moment identities and SGD's e
   CHECK(sd.lower_mass - sg.lower_mass == doctest::Approx(d.lower_mass).epsilon(0.02));
   CHECK(d.mean < -0.02);  // skewness 1.5 moves the mean by 1 % of the wells' distance: not vacuous
 }
+
+TEST_CASE(
+    "non_gaussian_references_1d: the chains relax to their invariant laws; the Gaussian one stays "
+    "symmetric") {
+  const double hc = 1.0, eta = 0.05, D = 0.5, lo = -4.0, hi = 4.0;
+  const Index n = 400;
+  const Vec atoms = two_point(5, std::sqrt(2.0 * D / eta));
+  auto lp = [hc](double x) { return hc * x; };
+  const auto r = theory::non_gaussian_references_1d(
+      lp, atoms, [D](double) { return D; }, eta, lo, hi, n, 0.0, 2500);
+  CHECK(r.s == doctest::Approx(eta * eta * r.cumulants.kappa3 / 6.0));
+  CHECK((r.exact - r.exact_invariant).cwiseAbs().sum() < 1e-10);  // 2500 steps = 125 relaxation times
+  CHECK((r.gauss - r.gauss_invariant).cwiseAbs().sum() < 1e-10);
+  const double h = (hi - lo) / static_cast<double>(n);
+  CHECK(std::abs(stats::odd_statistics_of_cells(r.gauss, lo, h, 0.0).mean) < 1e-12);
+  CHECK(stats::odd_statistics_of_cells(r.exact, lo, h, 0.0).third_central < -1e-3);  // κ₃ > 0 skews θ left
+  CHECK(std::abs(r.first_order.dp.sum()) < 1e-12);
+}

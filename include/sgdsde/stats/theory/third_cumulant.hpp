@@ -29,6 +29,7 @@
 
 #include "sgdsde/core/errors.hpp"
 #include "sgdsde/core/types.hpp"
+#include "sgdsde/stats/theory/euler_maruyama_invariant.hpp"
 #include "sgdsde/stats/theory/quadrature.hpp"
 
 namespace sgdsde::theory {
@@ -126,6 +127,47 @@ ThirdCumulantCorrection1D third_cumulant_correction_1d(const LPrime& lp, const D
   out.dp = out.p0.cwiseProduct(u);
   require(out.p0.allFinite() && out.dp.allFinite(), "third_cumulant_correction_1d: non-finite result");
   return out;
+}
+
+/// Everything that predicts SGD − its Gaussian chain in a 1-D case whose noise is uniform over
+/// `atoms` (one step's gradient noise: the per-sample shifts at B = 1, or every minibatch mean):
+/// SGD's exact chain x' = x − η L'(x) − η a and its Gaussian chain (EM at dt = η with diffusion D),
+/// both after `steps` from the point x₀ and both invariant laws, and the first-order third-cumulant
+/// term with s = η² κ₃(atoms) / 6 — all as masses of n cells of [lo, hi].
+struct NonGaussianReferences1D {
+  NoiseCumulants cumulants;
+  double s = 0;      ///< η² κ₃ / 6
+  Vec exact, gauss;  ///< the two chains after `steps`
+  Vec exact_invariant, gauss_invariant;
+  ThirdCumulantCorrection1D first_order;  ///< p₀ (Fokker–Planck) and δp
+};
+template <class LPrime, class Diff>
+NonGaussianReferences1D non_gaussian_references_1d(const LPrime& lp, const Vec& atoms, const Diff& D,
+                                                   double eta, double lo, double hi, Index n, double x0,
+                                                   long steps) {
+  require(steps >= 1, "non_gaussian_references_1d: need steps >= 1");
+  NonGaussianReferences1D r;
+  r.cumulants = cumulants_of_atoms(atoms);
+  r.s = eta * eta * r.cumulants.kappa3 / 6.0;
+  // The point x₀ on the two cells whose centres bracket it (linear weights: the start's mean is x₀).
+  const double h = (hi - lo) / static_cast<double>(n), u = (x0 - lo) / h - 0.5;
+  const auto i0 = static_cast<Index>(std::floor(u));
+  require(i0 >= 0 && i0 + 1 < n, "non_gaussian_references_1d: x0 lies outside the grid");
+  Vec start = Vec::Zero(n);
+  start[i0] = 1.0 - (u - static_cast<double>(i0));
+  start[i0 + 1] = u - static_cast<double>(i0);
+  // Stops every 1000 steps keep propagate_chain_law on its banded path (no dense powers of K).
+  std::vector<long> at;
+  for (long k = 1000; k < steps; k += 1000) at.push_back(k);
+  at.push_back(steps);
+  r.exact = propagate_chain_law(discrete_noise_kernel_1d(lp, atoms, eta, lo, hi, n), start, at).rightCols(1);
+  r.gauss = propagate_chain_law(euler_maruyama_kernel_1d(lp, D, eta, lo, hi, n), start, at).rightCols(1);
+  r.exact_invariant = discrete_noise_chain_invariant_cells_1d(lp, atoms, eta, lo, hi, n);
+  r.gauss_invariant = euler_maruyama_invariant_cells_1d(lp, D, eta, lo, hi, n);
+  const double s = r.s;
+  r.first_order = third_cumulant_correction_1d(
+      lp, D, [s](double) { return s; }, lo, hi, n);
+  return r;
 }
 
 }  // namespace sgdsde::theory
