@@ -142,3 +142,43 @@ axs[2].legend(fontsize="x-small", frameon=False, loc="upper center")
 for a, t in zip(axs, "abc"):
     S.panel_label(a, f"({t})")
 S.save(fig, "stationary_distribution_himmelblau")
+
+# ---- strongly non-Gaussian (two-point) noise: SGD vs its exact and Gaussian chains, and the κ₃ term ----
+cs = "double_well_skewed"
+tg = "/theory/" + cs
+eta = S.need_attr(f, tg, "eta")
+N = S.need_attr(f, tg, "N")
+B = S.need_attr(f, tg, "B")
+skew = S.need_attr(f, tg, "noise_skewness")
+fig, (ax, bx) = S.figure(ncols=2, width="page", aspect=0.85)
+g = "/sgd/%s/histogram" % cs
+edges = np.asarray(S.read(f, g + "/edges_x"), float)
+counts = np.asarray(S.read(f, g + "/counts"), float)
+S.hist_density(ax, edges, counts, "sgd", label="SGD (two-point noise)")
+e, p_exact = density_of(tg + "/sgd_chain")
+S.line(ax, centres(e), p_exact, "theory", label="SGD's exact chain")
+e, p_gauss = density_of(tg + "/em_chain")
+S.line(ax, centres(e), p_gauss, "em_chain", label=r"Gaussian chain (EM at $dt=\eta$)")
+ax.set_xlabel(S.label["w"])
+ax.set_ylabel(S.label["density"])
+ax.set_title(rf"$L=w^4-2w^2$, $\eta={eta:g}$, $B={B}$, $N={N}$ shifts, skewness ${skew:.2g}$",
+             fontsize="medium")
+ax.set_ylim(0, 1.5 * max(p_exact.max(), p_gauss.max()))
+ax.legend(fontsize="x-small", loc="upper center", frameon=False)
+S.panel_label(ax, "(a)")
+
+n = counts.sum()
+w = np.diff(edges)
+se = np.sqrt(n * (counts / n) * (1 - counts / n)) / (n * w)
+S.errorbar(bx, centres(edges), counts / (n * w) - p_gauss, se, "sgd", markersize=2,
+           label="SGD $-$ Gaussian chain (±1 s.e.)")
+S.line(bx, centres(e), p_exact - p_gauss, "theory", label="exact chain $-$ Gaussian chain")
+S.line(bx, S.read(f, tg + "/x"), S.read(f, tg + "/third_cumulant_density_change"), "fp",
+       label=r"third-cumulant term $\delta p$ (first order)")
+bx.axhline(0.0, color="0.6", lw=0.6)
+bx.set_xlabel(S.label["w"])
+bx.set_ylabel(r"density change")
+bx.set_title(r"$L_{FP}\,\delta p = -\partial^3(\eta^2\kappa_3 p_0/6)$", fontsize="medium")
+bx.legend(fontsize="x-small", loc="lower left", frameon=False)
+S.panel_label(bx, "(b)")
+S.save(fig, "stationary_distribution_skewed")

@@ -6,6 +6,7 @@
 // it equals C only in expectation over the data set, see nominal_covariance()).
 // ξ is stored column-major d × N (column i = ξ_i contiguous) so that gathering a batch touches
 // one cache line per sample; a batch gradient costs one landscape gradient plus O(B·d).
+#include <cmath>
 #include <span>
 #include <string>
 #include <string_view>
@@ -33,6 +34,24 @@ class AdditiveNoise {
     detail::centre_rows(xi_);
     sigma1_ = (xi_ * xi_.transpose()) / static_cast<double>(num_samples);
     sigma1_ = 0.5 * (sigma1_ + sigma1_.transpose()).eval();
+  }
+  /// Given per-sample shifts ξ (d × N, column i = ξ_i; N ≥ 2), centred exactly here; the nominal
+  /// covariance is their sample covariance. For noise of any law, e.g. strongly non-Gaussian.
+  static AdditiveNoise from_shifts(L landscape, Mat xi) {
+    require(xi.rows() == landscape.dim() && xi.cols() >= 2 && xi.allFinite(),
+            "additive noise: shifts must be finite, dim x N with N >= 2");
+    detail::centre_rows(xi);
+    return AdditiveNoise(std::move(landscape), std::move(xi));
+  }
+  /// 1-D two-point ("Rademacher-like", skewed) shifts: sample 0 at +σ√(N−1), the N − 1 others at
+  /// −σ/√(N−1). Mean 0 and variance σ² exactly; skewness (N−2)/√(N−1), excess kurtosis N²/(N−1) − 6.
+  static AdditiveNoise two_point(L landscape, Index num_samples, double sigma) {
+    require(landscape.dim() == 1 && num_samples >= 2 && sigma > 0.0 && std::isfinite(sigma),
+            "additive noise: two-point shifts need a 1-D landscape, N >= 2 and sigma > 0");
+    const double r = std::sqrt(static_cast<double>(num_samples - 1));
+    Mat xi = Mat::Constant(1, num_samples, -sigma / r);
+    xi(0, 0) = sigma * r;
+    return from_shifts(std::move(landscape), std::move(xi));
   }
   /// Isotropic C = σ² I.
   static AdditiveNoise isotropic(L landscape, Index num_samples, double sigma, std::uint64_t seed) {
@@ -76,6 +95,11 @@ class AdditiveNoise {
   [[nodiscard]] const Mat& noise() const { return xi_; }
 
  private:
+  AdditiveNoise(L landscape, Mat xi) : landscape_(std::move(landscape)), xi_(std::move(xi)) {
+    sigma1_ = (xi_ * xi_.transpose()) / static_cast<double>(xi_.cols());
+    sigma1_ = 0.5 * (sigma1_ + sigma1_.transpose()).eval();
+    C_ = sigma1_;
+  }
   L landscape_;
   Mat C_;
   Mat xi_;

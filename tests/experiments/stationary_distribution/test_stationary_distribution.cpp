@@ -39,6 +39,14 @@ TEST_CASE("stationary_distribution quick profile: valid file, headline checks pa
   CHECK(passed("label_noise: SGD vs its exact chain tv"));
   CHECK(passed("label_noise: SGD vs Gibbs(T_iso) tv"));
   CHECK(passed("label_noise: flat-basin mass at the end, SGD - exp(-Phi)/D"));
+  // Strongly non-Gaussian (two-point) noise: the effect is resolved and predicted both ways.
+  for (const char* stat : {"mean", "third central moment", "left-well mass"}) {
+    const std::string c = std::string("double_well_skewed: ") + stat;
+    CHECK(passed(c + ", SGD - Gaussian chain"));
+    CHECK(passed(c + ", SGD - Gaussian chain vs third-cumulant term"));
+    CHECK(passed(c + ", the non-Gaussian effect is resolved (in se)"));
+  }
+  CHECK(passed("double_well_skewed: SGD vs its Gaussian chain tv"));
   // Himmelblau starts from its reference law: its rows are illustrations, not claims.
   for (const auto& row : rows)
     if (row.name.rfind("himmelblau_additive:", 0) == 0)
