@@ -5,7 +5,9 @@
 
 1. Cross-rank reductions: mpi_observers (every observer, uneven blocks per rank, diverging particles)
    alone and under mpirun -np 2 and -np 3: its raw output files equal byte for byte.
-2. Experiments at the quick profile (stationary_distribution, kramers_rate, network_training): the
+2. Experiments at the quick profile made smaller (SMALL: fewer particles, shorter runs — bitwise
+   identity across ranks does not depend on the sizes, and every block, observer and reduction of
+   the quick profile still runs; stationary_distribution, kramers_rate, network_training): the
    results file of one process (2 threads) and of mpirun -np 2 and -np 3 (1 thread each) equal dataset
    by dataset and attribute by attribute, bit for bit, except the root attributes that name the run
    (started_at, wall_seconds, threads, mpi_ranks, mpi_library).
@@ -28,6 +30,14 @@ import numpy as np
 
 RUN_ATTRS = {"started_at", "wall_seconds", "threads", "mpi_ranks", "mpi_library"}
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+# --set overrides that keep each run to a few seconds (several blocks per rank remain).
+SMALL = {
+    "stationary_distribution": ["particles=6000", "compare.replicates=10", "skewed.particles=20000",
+                                "double_well.time=20.0", "label_noise.time=10.0", "double_well.small_dt_factor=2",
+                                "label_noise.small_dt_factor=2", "double_well.lm_time=2.0"],
+    "kramers_rate": ["particles=150", "eyring_kramers.particles=100"],
+    "network_training": ["data.train=4000", "epochs=1.0"],
+}
 failures = []
 
 
@@ -118,6 +128,7 @@ def main():
             threads = "2" if k == 1 else "1"
             cmd = ([] if k == 1 else mpirun(k)) + [str(args.bin / name), "--profile", "quick", "--quiet",
                                                    "--threads", threads, "--out", str(out)]
+            cmd += [a for kv in SMALL[name] for a in ("--set", kv)]
             r = run(cmd)
             report(r.returncode == 0 and out.exists(), f"{name} with {k} rank(s) runs", r.stderr.strip()[-400:])
             outs[k] = out
@@ -133,7 +144,8 @@ def main():
     d = tmp / "fail"
     d.mkdir()
     r = run(mpirun(3) + [str(args.bin / "stationary_distribution"), "--profile", "quick", "--quiet", "--threads", "1",
-                         "--out", str(d / "x.h5")], dict(ENV, SGDSDE_FAIL_RANK="2"))
+                         "--out", str(d / "x.h5")] + [a for kv in SMALL["stationary_distribution"] for a in ("--set", kv)],
+            dict(ENV, SGDSDE_FAIL_RANK="2"))
     lines = [l for l in r.stderr.splitlines() if l.strip()]
     report(r.returncode == 1 and len(lines) == 1 and "rank 2 of 3" in lines[0] and not any(d.iterdir()),
            "a rank failing mid-run: exit 1, one line naming the rank, no file",
