@@ -43,7 +43,9 @@ EVERY = "0.2"
 # (experiment, --set overrides that keep it short, what it covers)
 CASES = [
     ("eta_over_b", ["particles=10000"], "SGD, 20 blocks per call"),
-    ("stationary_distribution", ["particles=10000"], "SGD and SDE (Euler-Maruyama, Leimkuhler-Matthews), 20 blocks per call"),
+    ("stationary_distribution", ["particles=10000", "compare.replicates=10", "skewed.particles=20000",
+                                 "double_well.time=20.0", "label_noise.time=10.0", "double_well.small_dt_factor=2",
+                                 "label_noise.small_dt_factor=2", "double_well.lm_time=2.0"], "SGD and SDE (Euler-Maruyama, Leimkuhler-Matthews), 20 blocks per call"),
     ("kramers_rate", ["particles=200"], "first passages of SGD, SDE, label noise; 13 blocks per call, stopped when all passed"),
 ]
 failures = []
