@@ -9,3 +9,4 @@
 #include "sgdsde/stats/theory/saddle_escape.hpp"             // §6 saddle escape (Langevin, SGD, GD)
 #include "sgdsde/stats/theory/sgd_bound.hpp"                 // §7 gradient-norm bound
 #include "sgdsde/stats/theory/stationary_density.hpp"        // §2–3 Gibbs and exp(−Φ)/D densities
+#include "sgdsde/stats/theory/xie_escape.hpp"                // §5 Xie–Sato–Sugiyama escape time
