@@ -143,9 +143,11 @@ std::string short_number(double v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Experiment exp("flat_vs_sharp",
-                 "Flat vs sharp minima of equal depth under label-noise SGD: basin occupation and escape "
-                 "times vs eta/B (SGD, SME SDE, Fokker-Planck with state-dependent D, isotropic Gibbs).");
+  Experiment exp(
+      "flat_vs_sharp",
+      "Flat vs sharp minima of equal depth under label-noise SGD: basin occupation and escape "
+      "times vs eta/B (SGD, SME SDE, Fokker-Planck with state-dependent D, isotropic Gibbs), the relaxation "
+      "from the sharp minimum over time, and escape in the activated regime vs Xie et al.");
   exp.param("landscape.curvature_ratio", 4.0, "r = L''(sharp)/L''(flat)", in_range(4.0, 40.0))
       .param("noise.sigma", 10.0, "label noise standard deviation sigma", positive())
       .param("noise.floor_sigma", 5.0, "additive floor standard deviation", positive())
