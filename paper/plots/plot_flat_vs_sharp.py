@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""flat_vs_sharp: flat-basin occupation and escape-time ratio vs eta/B, and the flat/sharp illustration."""
+"""flat_vs_sharp: flat-basin occupation and escape-time ratio vs eta/B, relaxation, activated regime, illustration."""
 import numpy as np
 import sgdsde_style as S
 
@@ -61,6 +61,50 @@ ax.set_ylabel(r"$\ln(\tau_{\rm flat}/\tau_{\rm sharp})$")
 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=6, handlelength=1.8,
           columnspacing=1.0)
 S.save(fig, "flat_vs_sharp_escape_ratio")
+
+# ---- relaxation from the sharp minimum: flat-basin fraction vs t / t_rel ------------------------
+tt = np.asarray(S.read(f, "/theory/occupation_times"))  # (snapshots + end) x points
+trel = np.asarray(S.read(f, "/theory/t_rel_plan"))
+occ, occse = np.asarray(S.read(f, "/sgd/flat_occupation_t")), np.asarray(S.read(f, "/sgd/flat_occupation_t_se"))
+chain_t, fp_t = np.asarray(S.read(f, "/theory/flat_mass_chain_t")), np.asarray(S.read(f, "/fokker_planck/flat_mass_t"))
+batch = np.asarray(S.read(f, "/theory/batch"))
+fig, ax = S.figure()
+for i in np.argsort(batch):
+    u = np.concatenate([[0.0], tt[:, i] / trel[i]])
+    c = S.CYCLE[int(i) % len(S.CYCLE)]
+    ax.errorbar(tt[:, i] / trel[i], occ[:, i], yerr=5 * occse[:, i], color=c, marker="o", ms=3, ls="none",
+                elinewidth=0.8, label=f"SGD, $B={batch[i]:g}$ (bars: 5 se)")
+    ax.plot(u, np.concatenate([[0.0], fp_t[:, i]]), color=c, lw=0.8)
+    ax.plot(u, np.concatenate([[0.0], chain_t[:, i]]), color=c, lw=0.8, ls="--")
+ax.plot([], [], color="0.3", lw=0.8, label=r"Fokker–Planck $p(\theta,t)$ (lines through the snapshots)")
+ax.plot([], [], color="0.3", lw=0.8, ls="--", label=r"Gaussian chain at $dt=\eta$")
+ax.set_xlabel(r"$t/t_{\rm rel}$, $t_{\rm rel}=1/(1/\tau_{\rm flat}+1/\tau_{\rm sharp})$")
+ax.set_ylabel(S.label["flat_fraction"])
+ax.set_ylim(0.0, 1.0)
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=6, handlelength=1.8,
+          columnspacing=1.0)
+S.save(fig, "flat_vs_sharp_relaxation")
+
+# ---- activated regime: escape times vs Delta L / D, SGD against quadrature, chain and Xie --------
+if "activated" in f:
+    fig, ax = S.figure()
+    for well, mk in (("flat", "o"), ("sharp", "s")):
+        dl = np.asarray(S.read(f, f"/activated/barrier_over_D_{well}"))
+        o = np.argsort(dl)
+        t = np.asarray(S.read(f, f"/activated/sgd_tau_{well}"))
+        tse = np.asarray(S.read(f, f"/activated/sgd_tau_{well}_se"))
+        S.errorbar(ax, dl, np.log(t), 5 * tse / t, "sgd", marker=mk, label=f"SGD, {well} well (bars: 5 se)")
+        S.line(ax, dl[o], np.log(np.asarray(S.read(f, f"/activated/tau_{well}_quadrature")))[o], "fp", markers=True,
+               marker=mk, mfc="none", label=f"exact quadrature, {well}")
+        S.line(ax, dl[o], np.log(np.asarray(S.read(f, f"/activated/tau_{well}_chain")))[o], "em_chain",
+               linestyle="--", label=f"Gaussian chain, {well}")
+        S.line(ax, dl[o], np.log(np.asarray(S.read(f, f"/activated/tau_{well}_xie")))[o], "theory", markers=True,
+               marker=mk, mfc="none", label=f"Xie et al., {well}")
+    ax.set_xlabel(r"$\Delta L/D(m)$ at the minimum left")
+    ax.set_ylabel(r"$\ln\tau$")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=6, handlelength=1.8,
+              columnspacing=1.0)
+    S.save(fig, "flat_vs_sharp_activated")
 
 # ---- illustration: L, D(θ), stationary densities and SGD trajectories ---------------------------
 th = np.asarray(S.read(f, "/landscape/theta"))

@@ -10,3 +10,4 @@
 #include "sgdsde/stats/theory/sgd_bound.hpp"                 // §7 gradient-norm bound
 #include "sgdsde/stats/theory/stationary_density.hpp"        // §2–3 Gibbs and exp(−Φ)/D densities
 #include "sgdsde/stats/theory/third_cumulant.hpp"            // non-Gaussian noise: the κ₃ (skewness) term
+#include "sgdsde/stats/theory/xie_escape.hpp"                // §5 Xie–Sato–Sugiyama escape time
