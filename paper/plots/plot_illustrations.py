@@ -195,7 +195,7 @@ metric = list(S.read(f, "/sgd/long/distances/metric"))
 tv = S.read(f, "/sgd/long/distances/value")[metric.index("tv")]
 bound = S.read(f, "/sgd/long/distances/bound")[metric.index("tv")] if "bound" in f["/sgd/long/distances"] else np.nan
 neff = S.need_attr(f, "/sgd/long", "n_eff")
-a1.set_title(f"SGD histogram\n(TV = {tv:.3f}, $n_\\mathrm{{eff}}$ = {neff:.0f})", fontsize=6.5)
+a1.set_title(f"SGD histogram\n(TV = {tv:.3f}, bound {bound:.3f}, $n_\\mathrm{{eff}}$ = {neff:.0f})", fontsize=6.5)
 a2.set_title("stationary Fokker–Planck", fontsize=6.5)
 fig.colorbar(im, ax=a2, fraction=0.06, pad=0.03, label=S.label["density"])
 S.save(fig, "illustrations_long_trajectory_histogram")

@@ -152,11 +152,16 @@ class Histogram2D {
     inv_wy_ = static_cast<double>(ny) / (yhi - ylo);
   }
 
+  /// The flat index (ix · ny + iy) of the bin holding (x, y), −1 outside the range (or NaN).
+  [[nodiscard]] Index bin_of(double x, double y) const {
+    if (!(x >= xlo_ && x <= xhi_ && y >= ylo_ && y <= yhi_)) return -1;
+    const Index ix = std::min(static_cast<Index>((x - xlo_) * inv_wx_), nx_ - 1);
+    const Index iy = std::min(static_cast<Index>((y - ylo_) * inv_wy_), ny_ - 1);
+    return ix * ny_ + iy;
+  }
   void add(double x, double y) {
-    if (x >= xlo_ && x <= xhi_ && y >= ylo_ && y <= yhi_) {
-      const Index ix = std::min(static_cast<Index>((x - xlo_) * inv_wx_), nx_ - 1);
-      const Index iy = std::min(static_cast<Index>((y - ylo_) * inv_wy_), ny_ - 1);
-      ++counts_[static_cast<std::size_t>(ix * ny_ + iy)];
+    if (const Index k = bin_of(x, y); k >= 0) {
+      ++counts_[static_cast<std::size_t>(k)];
     } else if (std::isnan(x) || std::isnan(y)) {
       ++nan_;
     } else {
