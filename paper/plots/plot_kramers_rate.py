@@ -37,7 +37,7 @@ S.hist_density(ax, e2, S.read(f, "/sde/escape_time_lowest_T/histogram/counts"), 
 i = int(np.argmin(T))
 tau = S.read(f, "/theory/tau_chain_eta")[i]
 t = np.linspace(0, edges[-1], 300)
-S.line(ax, t, np.exp(-t / tau) / tau, "theory", label=rf"$e^{{-t/\bar\tau}}/\bar\tau$, $\bar\tau$ = {tau:.0f}")
+S.line(ax, t, np.exp(-t / tau) / tau, "theory", label=rf"$e^{{-t/\bar\tau}}/\bar\tau$, $\bar\tau$ = EM-chain MFPT = {tau:.0f}")
 ax.set_yscale("log")
 ax.set_xlabel(S.label["tau"])
 ax.set_ylabel("density")
