@@ -25,6 +25,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,7 +36,15 @@ PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else sys.execut
 passed, failed, skipped = [], [], []
 
 
+_report_lock = threading.Lock()
+
+
 def report(ok: bool | None, case: str, detail: str = "") -> None:
+    with _report_lock:
+        _report(ok, case, detail)
+
+
+def _report(ok: bool | None, case: str, detail: str = "") -> None:
     if ok is None:
         skipped.append(case)
         print(f"SKIP {case}" + (f": {detail}" if detail else ""))
@@ -210,7 +220,8 @@ def main() -> int:
     figures = tmp / "figures"
     try:
         args.results.mkdir(parents=True, exist_ok=True)
-        for script in scripts:
+
+        def one_script(script: Path) -> None:
             name = script.stem[len("plot_"):]
             out = args.results / f"{name}.h5"
             if args.bin and not out.exists() and (args.bin / name).is_file():
@@ -219,6 +230,11 @@ def main() -> int:
             test_draws(script, name, args.results, figures, args.require_all)
             test_empty(script, name, tmp)
             test_missing(script, name, tmp)
+
+        # The scripts are independent processes (own files and folders): one per core at a time
+        # (each is single-threaded Python; the lines of the report may interleave between scripts).
+        with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+            list(pool.map(one_script, scripts))
         if not args.only:
             test_checks_table_fixture(tmp)
             test_checks_table_results(args.results, tmp)
