@@ -476,13 +476,13 @@ int main(int argc, char** argv) {
       const stats::SlicedW1 sliced = stats::SlicedW1::for_histogram(hist, 32);  // as compare_histogram
       for (auto& r : rows) {
         if (r.metric != "tv" && r.metric != "sliced_w1") continue;
-        const auto floor = r.metric == "tv"
-                               ? stats::block_bootstrap_floor(bin_seq, hist.size(), blocks, stats::total_variation,
-                                                              replicates, seed + 52, 0)
-                               : stats::block_bootstrap_floor(
-                                     bin_seq, hist.size(), blocks,
-                                     [&](const Vec& p, const Vec& q) { return sliced(p, q); }, replicates,
-                                     seed + 52, 1);
+        const auto floor =
+            r.metric == "tv"
+                ? stats::block_bootstrap_floor(bin_seq, hist.size(), blocks, stats::total_variation,
+                                               replicates, seed + 52, 0)
+                : stats::block_bootstrap_floor(
+                      bin_seq, hist.size(), blocks, [&](const Vec& p, const Vec& q) { return sliced(p, q); },
+                      replicates, seed + 52, 1);
         r.floor_mean = floor.mean;
         r.floor_sd = floor.std;
       }
@@ -493,12 +493,13 @@ int main(int argc, char** argv) {
       for (const auto& r : rows) {
         if (r.metric != "tv" && r.metric != "sliced_w1") continue;
         const double model = r.metric == "tv" ? model_tv : 0.0;
-        checks.add_upper("long trajectory: " + r.metric + "(histogram, FP) within the block-bootstrap floor",
-                         r.value, r.bootstrap_se, r.bound(model),
-                         "floor mean + 5 sd by the block bootstrap of the one trajectory (long.blocks blocks, "
-                         "each >> tau_int) + O(eta) model error (TV to Gibbs at T(1+eta beta/2)); illustration: "
-                         "it detects a law at 2 T, not one at 1.1 T (paper: TV 0.021 -> 0.033 against a bound "
-                         "0.039)");
+        checks.add_upper(
+            "long trajectory: " + r.metric + "(histogram, FP) within the block-bootstrap floor", r.value,
+            r.bootstrap_se, r.bound(model),
+            "floor mean + 5 sd by the block bootstrap of the one trajectory (long.blocks blocks, "
+            "each >> tau_int) + O(eta) model error (TV to Gibbs at T(1+eta beta/2)); illustration: "
+            "it detects a law at 2 T, not one at 1.1 T (paper: TV 0.021 -> 0.033 against a bound "
+            "0.039)");
         checks.set_role("long trajectory: " + r.metric + "(histogram, FP) within the block-bootstrap floor",
                         io::CheckRole::illustration);
       }

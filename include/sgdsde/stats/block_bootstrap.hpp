@@ -28,8 +28,8 @@ namespace sgdsde::stats {
 /// n_bins bins; the series cut into `blocks` contiguous blocks of equal length (the remainder
 /// dropped). metric(p, q) on frequency vectors. Deterministic in (seed, stream).
 template <class Metric>
-ResampledDistance block_bootstrap_floor(std::span<const std::int32_t> bin_of_sample, Index n_bins, Index blocks,
-                                        Metric&& metric, int replicates = 200,
+ResampledDistance block_bootstrap_floor(std::span<const std::int32_t> bin_of_sample, Index n_bins,
+                                        Index blocks, Metric&& metric, int replicates = 200,
                                         std::uint64_t seed = 0xB10CB007ull, std::uint32_t stream = 0) {
   require(blocks >= 2 && replicates >= 2, "block_bootstrap_floor: need at least 2 blocks and 2 replicates");
   const auto len = static_cast<Index>(bin_of_sample.size()) / blocks;
@@ -57,18 +57,7 @@ ResampledDistance block_bootstrap_floor(std::span<const std::int32_t> bin_of_sam
     const double total = c.sum();
     value[static_cast<std::size_t>(r)] = total > 0.0 ? metric(Vec(c / total), pooled) : 1.0;
   }
-  double mean = 0.0;
-  for (double v : value) mean += v;
-  mean /= replicates;
-  double ss = 0.0;
-  for (double v : value) ss += (v - mean) * (v - mean);
-  ResampledDistance out;
-  out.mean = mean;
-  out.std = std::sqrt(ss / (replicates - 1));
-  out.std_error = out.std / std::sqrt(static_cast<double>(replicates));
-  out.replicates = replicates;
-  out.n = static_cast<std::int64_t>(std::llround(pooled_counts.sum()));
-  return out;
+  return detail::summarise_replicates(value, static_cast<std::int64_t>(std::llround(pooled_counts.sum())));
 }
 
 }  // namespace sgdsde::stats

@@ -40,17 +40,9 @@ struct ResampledDistance {
 };
 
 namespace detail {
-template <class Metric>
-ResampledDistance resample_distance(const AliasTable& table, const Vec& q, std::int64_t n, Metric&& metric,
-                                    int replicates, std::uint64_t seed, std::uint32_t stream) {
-  require(replicates >= 2, "resampled distance: need at least 2 replicates");
-  require(n >= 1, "resampled distance: need n ≥ 1");
-  const CounterRng rng(seed);
-  std::vector<double> value(static_cast<std::size_t>(replicates));
-#pragma omp parallel for schedule(dynamic, 1)
-  for (int r = 0; r < replicates; ++r)
-    value[static_cast<std::size_t>(r)] =
-        metric(multinomial_frequencies(table, n, rng, static_cast<std::uint32_t>(r), stream), q);
+/// Mean, spread and Monte Carlo error of the distances of `value.size()` replicates of n samples.
+inline ResampledDistance summarise_replicates(const std::vector<double>& value, std::int64_t n) {
+  const auto replicates = static_cast<int>(value.size());
   double mean = 0.0;
   for (double v : value) mean += v;
   mean /= replicates;
@@ -63,6 +55,20 @@ ResampledDistance resample_distance(const AliasTable& table, const Vec& q, std::
   out.replicates = replicates;
   out.n = n;
   return out;
+}
+
+template <class Metric>
+ResampledDistance resample_distance(const AliasTable& table, const Vec& q, std::int64_t n, Metric&& metric,
+                                    int replicates, std::uint64_t seed, std::uint32_t stream) {
+  require(replicates >= 2, "resampled distance: need at least 2 replicates");
+  require(n >= 1, "resampled distance: need n ≥ 1");
+  const CounterRng rng(seed);
+  std::vector<double> value(static_cast<std::size_t>(replicates));
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int r = 0; r < replicates; ++r)
+    value[static_cast<std::size_t>(r)] =
+        metric(multinomial_frequencies(table, n, rng, static_cast<std::uint32_t>(r), stream), q);
+  return summarise_replicates(value, n);
 }
 }  // namespace detail
 

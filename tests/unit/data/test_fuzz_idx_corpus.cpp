@@ -24,7 +24,8 @@ TEST_CASE("the IDX fuzzer's corpus replays without a crash or an unexpected exce
   int inputs = 0;
   for (const auto& entry : fs::directory_iterator(corpus)) {
     std::ifstream in(entry.path(), std::ios::binary);
-    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                          std::istreambuf_iterator<char>());
     CAPTURE(entry.path().filename().string());
     LLVMFuzzerTestOneInput(bytes.data(), bytes.size());  // aborts on a defect
     ++inputs;
