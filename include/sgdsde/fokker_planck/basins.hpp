@@ -17,73 +17,7 @@ template <int Dim>
 class Basins {
  public:
   /// values: L at the cell centres; minima: the landscape's minima (non-empty).
-  Basins(const Grid<Dim>& grid, const Vec& values, std::vector<Vec> minima) : minima_(std::move(minima)) {
-    require(!minima_.empty(), "fokker_planck basins: the landscape lists no minimum");
-    const Index N = grid.size();
-    // Neighbour offsets {−1, 0, 1}^Dim \ {0}.
-    std::vector<std::array<int, Dim>> offsets;
-    std::array<int, Dim> o{};
-    o.fill(-1);
-    while (true) {
-      bool zero = true;
-      for (int a = 0; a < Dim; ++a) zero = zero && o[a] == 0;
-      if (!zero) offsets.push_back(o);
-      int a = 0;
-      while (a < Dim && ++o[a] == 2) {
-        o[a] = -1;
-        ++a;
-      }
-      if (a == Dim) break;
-    }
-    std::vector<Index> next(static_cast<std::size_t>(N));
-    for (Index k = 0; k < N; ++k) {
-      const auto i = grid.multi_index(k);
-      double best = 0.0;
-      Index to = k;
-      for (const auto& off : offsets) {
-        typename Grid<Dim>::MultiIndex j = i;
-        double dist2 = 0.0;
-        bool inside = true;
-        for (int a = 0; a < Dim; ++a) {
-          j[a] += off[a];
-          inside = inside && j[a] >= 0 && j[a] < grid.cells(a);
-          dist2 += off[a] * off[a] * grid.spacing(a) * grid.spacing(a);
-        }
-        if (!inside) continue;
-        const Index kj = grid.index(j);
-        const double slope = (values[k] - values[kj]) / std::sqrt(dist2);
-        if (slope > best) {
-          best = slope;
-          to = kj;
-        }
-      }
-      next[static_cast<std::size_t>(k)] = to;
-    }
-    label_.assign(static_cast<std::size_t>(N), -1);
-    std::vector<Index> path;
-    for (Index k = 0; k < N; ++k) {
-      Index c = k;
-      path.clear();
-      while (label_[static_cast<std::size_t>(c)] < 0 && next[static_cast<std::size_t>(c)] != c) {
-        path.push_back(c);
-        c = next[static_cast<std::size_t>(c)];
-      }
-      int lab = label_[static_cast<std::size_t>(c)];
-      if (lab < 0) {  // c is a sink: nearest minimum
-        const Vec x = grid.centre(c);
-        double dmin = std::numeric_limits<double>::infinity();
-        for (std::size_t m = 0; m < minima_.size(); ++m) {
-          const double d = (minima_[m] - x).squaredNorm();
-          if (d < dmin) {
-            dmin = d;
-            lab = static_cast<int>(m);
-          }
-        }
-        label_[static_cast<std::size_t>(c)] = lab;
-      }
-      for (const Index p : path) label_[static_cast<std::size_t>(p)] = lab;
-    }
-  }
+  Basins(const Grid<Dim>& grid, const Vec& values, std::vector<Vec> minima);
 
   [[nodiscard]] std::size_t count() const { return minima_.size(); }
   [[nodiscard]] const std::vector<Vec>& minima() const { return minima_; }
@@ -94,6 +28,11 @@ class Basins {
   std::vector<Vec> minima_;
   std::vector<int> label_;
 };
+
+// Compiled once, in the library (src/fokker_planck/fokker_planck.cpp), for Dim = 1, 2, 3.
+extern template class Basins<1>;
+extern template class Basins<2>;
+extern template class Basins<3>;
 
 /// The minima among a landscape's critical points.
 template <Landscape L>

@@ -62,38 +62,11 @@ class FokkerPlanck {
   /// the cell of lowest L to 1 (its row of A p = 0 is implied by the others, since the columns
   /// of A sum to zero), solving by sparse LU (plus one step of iterative refinement), and normalising. For D
   /// = T I this is the discrete Gibbs density exp(−L/T)/Z to round-off.
-  [[nodiscard]] Density<Dim> stationary(double t = 0.0) const {
-    SpMat A = generator_matrix(t);
-    Index pin = 0;
-    generator_.landscape_values().minCoeff(&pin);
-    for (Index c = 0; c < A.outerSize(); ++c)
-      for (SpMat::InnerIterator it(A, c); it; ++it)
-        if (it.row() == pin) it.valueRef() = it.col() == pin ? 1.0 : 0.0;
-    Vec rhs = Vec::Zero(A.rows());
-    rhs[pin] = 1.0;
-    GridLU<Dim> lu(grid(), positivity_preserving());
-    lu.factorize(A);
-    Vec p, r, dp;
-    lu.solve(rhs, p);
-    // One step of iterative refinement brings p to the round-off level of the residual.
-    r = rhs - A * p;
-    lu.solve(r, dp);
-    p += dp;
-    if (!p.allFinite())
-      throw NumericalError("fokker_planck: the stationary solve produced non-finite values");
-    p /= p.sum() * grid().cell_volume();
-    return density(std::move(p), t);
-  }
+  [[nodiscard]] Density<Dim> stationary(double t = 0.0) const;
 
   /// The discrete Gibbs density exp(−L/T)/Z at the cell centres (the exact stationary state of
   /// the scheme for D = T I).
-  [[nodiscard]] Density<Dim> gibbs(double T) const {
-    require(std::isfinite(T) && T > 0.0, "fokker_planck gibbs: T must be > 0");
-    const Vec& L = generator_.landscape_values();
-    Vec p = (-(L.array() - L.minCoeff()) / T).exp().matrix();
-    p /= p.sum() * grid().cell_volume();
-    return density(std::move(p));
-  }
+  [[nodiscard]] Density<Dim> gibbs(double T) const;
 
  private:
   static std::string describe(const Vec& x) {
@@ -104,5 +77,11 @@ class FokkerPlanck {
   Generator<Dim> generator_;
   std::shared_ptr<const Basins<Dim>> basins_;
 };
+
+// The members that do not depend on the landscape are compiled once, in the library
+// (src/fokker_planck/fokker_planck.cpp), for Dim = 1, 2, 3.
+extern template class FokkerPlanck<1>;
+extern template class FokkerPlanck<2>;
+extern template class FokkerPlanck<3>;
 
 }  // namespace sgdsde::fp

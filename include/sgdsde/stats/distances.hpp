@@ -106,29 +106,7 @@ inline double wasserstein1_1d(const Vec& p, const Vec& q, double width) {
 class SlicedW1 {
  public:
   /// Atoms at (x[i], y[i]); `directions` angles φ_k = π(k + ½)/directions.
-  SlicedW1(const Vec& x, const Vec& y, int directions = 64) : n_(x.size()) {
-    require(x.size() == y.size() && x.size() > 0, "SlicedW1: x and y need the same, non-zero size");
-    require(directions >= 1, "SlicedW1: need at least one direction");
-    dirs_.resize(static_cast<std::size_t>(directions));
-    for (int k = 0; k < directions; ++k) {
-      const double phi = std::numbers::pi * (k + 0.5) / directions;
-      Direction& d = dirs_[static_cast<std::size_t>(k)];
-      std::vector<double> t(static_cast<std::size_t>(n_));
-      for (Index i = 0; i < n_; ++i)
-        t[static_cast<std::size_t>(i)] = std::cos(phi) * x[i] + std::sin(phi) * y[i];
-      d.order.resize(static_cast<std::size_t>(n_));
-      std::iota(d.order.begin(), d.order.end(), Index{0});
-      std::stable_sort(d.order.begin(), d.order.end(), [&](Index a, Index b) {
-        return t[static_cast<std::size_t>(a)] < t[static_cast<std::size_t>(b)];
-      });
-      d.gap.resize(static_cast<std::size_t>(n_));
-      for (Index j = 0; j + 1 < n_; ++j)
-        d.gap[static_cast<std::size_t>(j)] =
-            t[static_cast<std::size_t>(d.order[static_cast<std::size_t>(j + 1)])] -
-            t[static_cast<std::size_t>(d.order[static_cast<std::size_t>(j)])];
-      d.gap[static_cast<std::size_t>(n_ - 1)] = 0.0;
-    }
-  }
+  SlicedW1(const Vec& x, const Vec& y, int directions = 64);
   /// The geometry of a Histogram2D (cell centres, flat index ix·ny + iy).
   static SlicedW1 for_histogram(const Histogram2D& h, int directions = 64) {
     const Vec cx = h.centers_x(), cy = h.centers_y();
