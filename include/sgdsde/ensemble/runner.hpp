@@ -308,7 +308,10 @@ RunSummary run_ensemble(Model& model, Ensemble& x, const RunOptions& opts, Obs&.
     } catch (...) {
       keep();
     }
-#pragma omp for schedule(dynamic, 1)
+    // monotonic: blocks are handed out in increasing order (libgomp's dynamic schedule does so anyway;
+    // LLVM's libomp defaults to a work-stealing nonmonotonic one), so that a run killed or failing at
+    // block b has finished nearly every block before b and its checkpoint holds them.
+#pragma omp for schedule(monotonic : dynamic, 1)
     for (Index b = own.first; b < own.second; ++b) {
       if (failed || (session && done[static_cast<std::size_t>(b)])) continue;
       try {

@@ -99,7 +99,7 @@ class LinearRegression {
   /// N samples, true weights w* (its size is d), label noise σ ≥ 0, input covariance Σ_a (d × d SPD).
   LinearRegression(Index num_samples, const Vec& w_star, double sigma, const Mat& input_covariance,
                    std::uint64_t seed)
-      : w_star_(w_star), sigma_(sigma) {
+      : w_star_(w_star) {
     const Index d = w_star.size(), N = num_samples;
     require(d >= 1, "linear regression: need d >= 1");
     require(N >= d + 1, "linear regression: need more samples than dimensions");
@@ -217,7 +217,6 @@ class LinearRegression {
   }
 
   Vec w_star_;
-  double sigma_;
   Mat a_;
   Vec y_;
   Mat H_;
