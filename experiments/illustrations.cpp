@@ -498,8 +498,7 @@ int main(int argc, char** argv) {
             r.bootstrap_se, r.bound(model),
             "floor mean + 5 sd by the block bootstrap of the one trajectory (long.blocks blocks, "
             "each >> tau_int) + O(eta) model error (TV to Gibbs at T(1+eta beta/2)); illustration: "
-            "it detects a law at 2 T, not one at 1.1 T (paper: TV 0.021 -> 0.033 against a bound "
-            "0.039)");
+            "it detects a law at 2 T, not one at 1.1 T (measured: docs/experiments/illustrations.md)");
         checks.set_role("long trajectory: " + r.metric + "(histogram, FP) within the block-bootstrap floor",
                         io::CheckRole::illustration);
       }

@@ -157,8 +157,7 @@ Density<Dim> FokkerPlanck<Dim>::stationary(double t) const {
   r = rhs - A * p;
   lu.solve(r, dp);
   p += dp;
-  if (!p.allFinite())
-    throw NumericalError("fokker_planck: the stationary solve produced non-finite values");
+  if (!p.allFinite()) throw NumericalError("fokker_planck: the stationary solve produced non-finite values");
   p /= p.sum() * grid().cell_volume();
   return density(std::move(p), t);
 }

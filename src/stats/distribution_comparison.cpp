@@ -13,6 +13,18 @@
 
 namespace sgdsde::stats {
 
+SlicedW1 sliced_w1_of_bins(const BinGeometry& g, int directions) {
+  require(g.dims() == 2, "sliced_w1_of_bins: needs 2-D bins");
+  const Index nx = g.edges_x.size() - 1, ny = g.edges_y.size() - 1;
+  Vec x(nx * ny), y(nx * ny);
+  for (Index ix = 0; ix < nx; ++ix)
+    for (Index iy = 0; iy < ny; ++iy) {
+      x[ix * ny + iy] = 0.5 * (g.edges_x[ix] + g.edges_x[ix + 1]);
+      y[ix * ny + iy] = 0.5 * (g.edges_y[iy] + g.edges_y[iy + 1]);
+    }
+  return SlicedW1(x, y, directions);
+}
+
 std::vector<DistanceRow> compare_histogram(const Vec& counts, const Vec& reference, const BinGeometry& g,
                                            const ComparisonOptions& opt) {
   require(counts.size() == g.bins() && reference.size() == g.bins(),
@@ -32,14 +44,7 @@ std::vector<DistanceRow> compare_histogram(const Vec& counts, const Vec& referen
     metrics.push_back({"w1", [width](const Vec& p, const Vec& r) { return wasserstein1_1d(p, r, width); }});
     metrics.push_back({"ks", ks_distance});
   } else {
-    const Index nx = g.edges_x.size() - 1, ny = g.edges_y.size() - 1;
-    Vec x(nx * ny), y(nx * ny);
-    for (Index ix = 0; ix < nx; ++ix)
-      for (Index iy = 0; iy < ny; ++iy) {
-        x[ix * ny + iy] = 0.5 * (g.edges_x[ix] + g.edges_x[ix + 1]);
-        y[ix * ny + iy] = 0.5 * (g.edges_y[iy] + g.edges_y[iy + 1]);
-      }
-    auto sliced = std::make_shared<SlicedW1>(x, y, 32);
+    auto sliced = std::make_shared<SlicedW1>(sliced_w1_of_bins(g));
     metrics.push_back({"sliced_w1", [sliced](const Vec& p, const Vec& r) { return (*sliced)(p, r); }});
   }
   std::vector<DistanceRow> rows;
@@ -73,8 +78,8 @@ std::vector<DistanceRow> compare_densities(const Vec& p, const Vec& reference, c
   return rows;
 }
 
-std::vector<DistanceRow> compare_two_histograms(const Vec& counts_a, const Vec& counts_b, const BinGeometry& g,
-                                                const ComparisonOptions& opt) {
+std::vector<DistanceRow> compare_two_histograms(const Vec& counts_a, const Vec& counts_b,
+                                                const BinGeometry& g, const ComparisonOptions& opt) {
   require(counts_a.size() == g.bins() && counts_b.size() == g.bins(), "compare_two_histograms: sizes differ");
   require(counts_a.sum() >= 1.0 && counts_b.sum() >= 1.0, "compare_two_histograms: an empty histogram");
   auto without_kl = [&g](const Vec& a, const Vec& b) {

@@ -20,11 +20,15 @@ namespace sgdsde::fp {
 /// u over all cells (0 on the target): the mean time to reach a target cell from each cell, for the
 /// generator at time factor s. target[k] != 0 marks target cells; at least one is required.
 template <int Dim>
-Vec mean_first_passage_times(const Generator<Dim>& gen, const std::vector<std::uint8_t>& target, double s = 1.0);
+Vec mean_first_passage_times(const Generator<Dim>& gen, const std::vector<std::uint8_t>& target,
+                             double s = 1.0);
 
 // Compiled once, in the library (src/fokker_planck/mfpt.cpp), for Dim = 1, 2, 3.
-extern template Vec mean_first_passage_times<1>(const Generator<1>&, const std::vector<std::uint8_t>&, double);
-extern template Vec mean_first_passage_times<2>(const Generator<2>&, const std::vector<std::uint8_t>&, double);
-extern template Vec mean_first_passage_times<3>(const Generator<3>&, const std::vector<std::uint8_t>&, double);
+extern template Vec mean_first_passage_times<1>(const Generator<1>&, const std::vector<std::uint8_t>&,
+                                                double);
+extern template Vec mean_first_passage_times<2>(const Generator<2>&, const std::vector<std::uint8_t>&,
+                                                double);
+extern template Vec mean_first_passage_times<3>(const Generator<3>&, const std::vector<std::uint8_t>&,
+                                                double);
 
 }  // namespace sgdsde::fp

@@ -31,16 +31,7 @@ inline MetricValues density_distances(const Vec& p, const Vec& q, const BinGeome
   const Vec a = p / p.sum(), b = q / q.sum();
   MetricValues m;
   for (const auto& r : stats::compare_densities(a, b, g)) m[r.metric] = r.value;
-  if (g.dims() == 2) {
-    const Index nx = g.edges_x.size() - 1, ny = g.edges_y.size() - 1;
-    Vec x(nx * ny), y(nx * ny);
-    for (Index ix = 0; ix < nx; ++ix)
-      for (Index iy = 0; iy < ny; ++iy) {
-        x[ix * ny + iy] = 0.5 * (g.edges_x[ix] + g.edges_x[ix + 1]);
-        y[ix * ny + iy] = 0.5 * (g.edges_y[iy] + g.edges_y[iy + 1]);
-      }
-    m["sliced_w1"] = stats::SlicedW1(x, y, 32)(a, b);
-  }
+  if (g.dims() == 2) m["sliced_w1"] = stats::sliced_w1_of_bins(g)(a, b);
   return m;
 }
 

@@ -53,6 +53,9 @@ struct ComparisonOptions {
   std::uint64_t seed = 0xC0FFEEu;
 };
 
+/// The sliced W1 of 2-D bins (atoms at the cell centres, flat index ix·ny + iy).
+SlicedW1 sliced_w1_of_bins(const BinGeometry& g, int directions = 32);
+
 /// counts: in-range histogram counts (flat); reference: bin probabilities of the reference on
 /// the same bins (renormalised here over the range). Samples must be independent for the floor.
 std::vector<DistanceRow> compare_histogram(const Vec& counts, const Vec& reference, const BinGeometry& g,
@@ -65,7 +68,7 @@ std::vector<DistanceRow> compare_densities(const Vec& p, const Vec& reference, c
 /// between their frequencies, and the floor for two independent samples of the same sizes drawn
 /// from their pooled distribution (the null hypothesis "same distribution"). KL is left out: it is
 /// infinite as soon as one histogram has an empty bin where the other has not.
-std::vector<DistanceRow> compare_two_histograms(const Vec& counts_a, const Vec& counts_b, const BinGeometry& g,
-                                                const ComparisonOptions& opt = {});
+std::vector<DistanceRow> compare_two_histograms(const Vec& counts_a, const Vec& counts_b,
+                                                const BinGeometry& g, const ComparisonOptions& opt = {});
 
 }  // namespace sgdsde::stats

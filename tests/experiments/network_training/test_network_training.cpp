@@ -23,8 +23,9 @@ namespace {
 std::pair<int, std::string> run_with(const std::string& args, const fs::path& out) {
   const fs::path err = fs::temp_directory_path() / ("sgdsde_nt_err_" + std::to_string(::getpid()));
   // Starts from a std::string (GCC 12 at -O3 sees a false -Wstringop-overflow in "'" + std::string(...)).
-  const std::string cmd = std::string("'") + SGDSDE_BINARY_DIR + "/bin/network_training' --profile quick --quiet " +
-                          args + " --out '" + out.string() + "' > /dev/null 2> '" + err.string() + "'";
+  const std::string cmd = std::string("'") + SGDSDE_BINARY_DIR +
+                          "/bin/network_training' --profile quick --quiet " + args + " --out '" +
+                          out.string() + "' > /dev/null 2> '" + err.string() + "'";
   const int status = std::system(cmd.c_str());
   std::stringstream ss;
   ss << std::ifstream(err).rdbuf();
