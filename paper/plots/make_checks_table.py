@@ -41,9 +41,10 @@ _UNICODE = {"σ": r"$\sigma$", "η": r"$\eta$", "τ": r"$\tau$", "θ": r"$\theta
             "§": r"\S{}", "…": r"\ldots{}", "∈": r"$\in$", "₀": r"$_0$", "→": r"$\to$",
             "∝": r"$\propto$", "≫": r"$\gg$", "≪": r"$\ll$", "π": r"$\pi$", "Φ": r"$\Phi$",
             "ψ": r"$\psi$", "ᵀ": r"$^{\mathsf{T}}$", "³": r"$^3$", "⁴": r"$^4$"}
-# "THEORY §N" in check descriptions (docs/theory.md §N) = Section 2.N of the report for N ≤ 8.
+# "THEORY §N" (or "THEORY N") in check descriptions (docs/theory.md §N) = Section 2.N of the report
+# for N ≤ 8.
 _THEORY_SECTIONS = range(1, 9)
-_THEORY_REF = re.compile(r"THEORY(?:\.md)?\s*((?:\\S\{\}\s*\d+(?:,\s*)?)+)")
+_THEORY_REF = re.compile(r"THEORY(?:\.md)?\s*((?:(?:\\S\{\}\s*)?\d+(?:,\s*)?)+)")
 
 
 def tex_escape(s: str) -> str:
@@ -300,7 +301,11 @@ def main(argv=None) -> int:
         r" tolerance; a check passes when $|\text{measured}-\text{predicted}|\le\text{tolerance}$, or,"
         r" for a one-sided check ($\le$ or $\ge$ in the prediction column), when the bound holds."
         r" Rows marked identity or illustration are not claims (Section~\ref{sec:power}); res.\ is the"
-        r" resolution: tolerance/$|$prediction$|$, or the relative headroom of a bound.}"
+        r" resolution: tolerance/$|$prediction$|$, or the relative headroom of a bound. Names and"
+        r" descriptions are the experiments' plain text: there \texttt{sigma} may also be a"
+        r" label-noise standard deviation ($\sigma_\varepsilon$) or a fit weight, not only the"
+        r" $\sigma$ of Section~\ref{sec:theory-1}; in the stationary-distribution rows \texttt{T\_iso} is"
+        r" the mean diffusion $\bar T$ of Section~\ref{sec:tiso}, elsewhere $T_{\rm iso}=D(-1)$.}"
         r"\label{tab:checks}\\",
         r"\toprule",
         r"\multicolumn{2}{@{}l}{check} & measured & predicted & tolerance & \\",

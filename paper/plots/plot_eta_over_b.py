@@ -30,6 +30,7 @@ ax.legend(fontsize="x-small", frameon=False, loc="upper left")
 S.panel_label(ax, "(a)")
 
 # (b) the histograms of the without-replacement runs and one with-replacement run
+peak = 0.0
 for name, model, lab in (("with_replacement_B8", "sgd", None),
                          ("without_replacement_uncorrected", "wrong_T", "without repl., uncorrected"),
                          ("without_replacement_corrected", "sde_em", "without repl., corrected")):
@@ -37,15 +38,17 @@ for name, model, lab in (("with_replacement_B8", "sgd", None),
     e = S.read(f, base + "/histogram/edges_x")
     eta_i = S.need_attr(f, base, "eta")
     B_i = S.need_attr(f, base, "B")
-    S.hist_density(bx, e, S.read(f, base + "/histogram/counts"), model, errors=False,
-                   label=f"{lab or 'with replacement'}: $\\eta={eta_i:g}$, $B={B_i}$")
+    dens = S.hist_density(bx, e, S.read(f, base + "/histogram/counts"), model, errors=False,
+                          label=f"{lab or 'with replacement'}: $\\eta={eta_i:g}$, $B={B_i}$")
+    peak = max(peak, float(np.max(dens)))
 e = np.asarray(S.read(f, "/theory/gibbs/edges_x"))
 p = np.asarray(S.read(f, "/theory/gibbs/probabilities"))
 S.line(bx, 0.5 * (e[1:] + e[:-1]), p / p.sum() / np.diff(e), "gibbs")
 bx.set_xlim(0.3, 1.7)
 bx.set_xlabel(S.label["w"])
 bx.set_ylabel(S.label["density"])
-bx.set_ylim(0, 1.6 * float((p / p.sum() / np.diff(e)).max()))
+# room above the highest histogram (the uncorrected run's is narrower and taller) for the legend
+bx.set_ylim(0, 1.6 * max(peak, float((p / p.sum() / np.diff(e)).max())))
 bx.legend(fontsize="x-small", loc="upper left", frameon=False)
 S.panel_label(bx, "(b)")
 S.save(fig, "eta_over_b_w1")

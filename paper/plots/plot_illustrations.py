@@ -34,13 +34,16 @@ ax.scatter(fin[0, :1500], fin[1, :1500], s=1, color=S.style("sgd")["color"], alp
            label="SGD, stationary states")
 S.line(ax, gd[0], gd[1], "gd", markers=True, markersize=2, label="GD")
 S.line(ax, sgd[0], sgd[1], "sgd", linewidth=0.8, label="SGD, one run")
-ellipse(ax, (0, 0), Sd, color="k", ls=":", lw=1.0, label=r"$2\sigma$ of $S$ (discrete Lyapunov)")
+ellipse(ax, (0, 0), Sd, color="k", ls=":", lw=1.0, label=r"2-s.d. ellipse of $S$ (discrete Lyapunov)")
 ax.set_aspect("equal")
 ax.set_xlabel(S.label["theta1"])
 ax.set_ylabel(S.label["theta2"])
 eta, T = S.need_attr(f, "/sgd/convex", "eta"), S.need_attr(f, "/sgd/convex", "T")
 ax.set_title(rf"$\eta={eta:g}$, $T={T:g}$", fontsize=7)
-ax.legend(loc="lower right", fontsize=5.5)
+leg = ax.legend(loc="lower right", fontsize=5.5)
+cloud = (getattr(leg, "legend_handles", None) or leg.legendHandles)[0]  # matplotlib ≥ 3.7 / older
+cloud.set_sizes([6.0])  # the cloud's faint dots, made visible in the legend
+cloud.set_alpha(0.8)
 S.save(fig, "illustrations_gd_vs_sgd_convex")
 
 # ---- exact vs minibatch gradients ---------------------------------------------------------------
@@ -60,7 +63,7 @@ for i, name in enumerate(S.children(f, "/sgd/gradients")):
     ax.annotate("", xy=(p[0] + gx[0], p[1] + gx[1]), xytext=(p[0], p[1]),
                 arrowprops=dict(arrowstyle="-|>", color="k", lw=1.0, mutation_scale=7))
     ellipse(ax, (p[0] + gx[0], p[1] + gx[1]), SB, color="k", ls=":", lw=0.8,
-            label=r"$2\sigma$ of $\Sigma_B$" if i == 0 else None)
+            label=r"2-s.d. ellipse of $\Sigma_B$" if i == 0 else None)
     ax.plot([p[0]], [p[1]], "ko", ms=2)
 ax.plot([], [], color="k", lw=1.0, label=r"exact $\nabla L$")
 ax.set_aspect("equal")
@@ -68,7 +71,10 @@ ax.set_xlim(-3.5, 3.8)
 ax.set_ylim(-3.2, 3.2)
 ax.set_xlabel(S.label["theta1"])
 ax.set_ylabel(S.label["theta2"])
-ax.legend(loc="lower left", fontsize=5.5)
+leg = ax.legend(loc="lower left", fontsize=5.5)
+cloud = (getattr(leg, "legend_handles", None) or leg.legendHandles)[0]
+cloud.set_sizes([6.0])  # the faint dots of g_B, made visible in the legend
+cloud.set_alpha(0.8)
 S.save(fig, "illustrations_exact_vs_stochastic_gradients")
 
 # ---- 3-D trajectory on the cover surface -------------------------------------------------------------
@@ -156,12 +162,14 @@ fig, ax = S.figure(aspect=0.6)
 for i in range(tr.shape[0]):
     ax.plot(t, tr[i], color=S.CYCLE[i % len(S.CYCLE)], lw=0.5, alpha=0.9)
 for m in (-1, 1):
-    ax.axhline(m, color="k", lw=0.5, ls=":")
+    ax.axhline(m, color="k", lw=0.5, ls=":", label="minima $w=\\pm1$" if m == 1 else None)
+ax.plot([], [], color="0.5", lw=0.5, label="SGD runs (one colour each)")
 T = S.need_attr(f, "/sgd/double_well", "T")
 eta = S.need_attr(f, "/sgd/double_well", "eta")
 ax.set_title(rf"$L(w)=w^4-2w^2$, $T={T:g}$, $\eta={eta:g}$", fontsize=7)
 ax.set_xlabel(S.label["t"])
 ax.set_ylabel(S.label["w"])
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, fontsize=6)  # the runs fill the panel
 S.save(fig, "illustrations_double_well_trajectories")
 
 # ---- long trajectory and its histogram vs Fokker–Planck ---------------------------------------------
@@ -183,8 +191,8 @@ dens = counts / counts.sum() / area
 pref = ref / ref.sum() / area
 fig, (a1, a2) = S.figure(ncols=2, height=2.0, sharey=True)
 vmax = max(dens.max(), pref.max())
-a1.pcolormesh(ex, ey, dens.T, vmin=0, vmax=vmax, shading="flat")
-im = a2.pcolormesh(ex, ey, pref.T, vmin=0, vmax=vmax, shading="flat")
+a1.pcolormesh(ex, ey, dens.T, vmin=0, vmax=vmax, shading="flat", rasterized=True)  # no seams in PDF
+im = a2.pcolormesh(ex, ey, pref.T, vmin=0, vmax=vmax, shading="flat", rasterized=True)
 cx, cy = 0.5 * (ex[1:] + ex[:-1]), 0.5 * (ey[1:] + ey[:-1])
 for a in (a1, a2):
     a.contour(cx, cy, pref.T, levels=5, colors="w", linewidths=0.4)

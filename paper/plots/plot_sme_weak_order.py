@@ -32,5 +32,7 @@ for ax, (fn, title, ylabel) in zip(axes, panels):
     ax.set_xlabel(S.label["eta"])
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=7)
-    ax.legend(loc="lower right", fontsize=5, title="order $\\pm$ s.e. (predicted); $\\chi^2/\\nu$", title_fontsize=5)
+    # below the panel: the error curves reach every corner of it at one profile or another
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24), fontsize=5,
+              title="order $\\pm$ s.e. (predicted); $\\chi^2/\\nu$", title_fontsize=5)
 S.save(fig, "sme_weak_order")

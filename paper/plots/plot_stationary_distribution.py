@@ -50,7 +50,8 @@ S.line(bx, S.read(f, "/fokker_planck/%s/x" % cs), S.read(f, "/fokker_planck/%s/d
 Ti = S.need_attr(f, "/theory/" + cs, "T_iso")
 e, p = density_of("/theory/%s/gibbs_T_iso" % cs)
 S.line(bx, centres(e), p, "gibbs", label=rf"Gibbs at $\bar T=\mathbb{{E}}_{{p_\infty}}D={Ti:.3g}$")
-bx.axvline(S.need_attr(f, "/theory/" + cs, "barrier"), color="0.6", lw=0.6, ls="--", label="barrier")
+# the barrier line stops below the legend (upper right), which it would otherwise cross
+bx.axvline(S.need_attr(f, "/theory/" + cs, "barrier"), ymax=0.6, color="0.6", lw=0.6, ls="--", label="barrier")
 bx.set_xlabel(S.label["theta"])
 bx.set_ylabel(S.label["density"])
 bx.set_title("label noise: flat (left) vs sharp (right) minimum", fontsize="medium")
@@ -94,7 +95,6 @@ for a, cs, what in ((axs[0], "double_well_additive", "left-well mass"), (axs[1],
     fp_end = lower(S.read(f, "/fokker_planck/%s/stationary/edges_x" % cs),
                    S.read(f, "/fokker_planck/%s/stationary/probabilities" % cs))
     a.errorbar([t_end], [sgd_end[0]], yerr=[5 * sgd_end[1]], fmt="o", ms=3, capsize=2, color=S.style("sgd")["color"])
-    a.plot(times + [t_end], ch + [ch_end], ":", color=S.style("em_chain")["color"], lw=0.8)
     a.plot([t_end], [fp_end], "x", color=S.style("fp")["color"], label="stationary Fokker–Planck")
     a.errorbar(times, [m for m, _ in sgd], yerr=[5 * s for _, s in sgd], fmt="o", ms=3, capsize=2,
                color=S.style("sgd")["color"], label="SGD (bars: 5 s.e.)")
@@ -102,6 +102,8 @@ for a, cs, what in ((axs[0], "double_well_additive", "left-well mass"), (axs[1],
                color=S.style("sde_em")["color"], label=r"SDE, EM at $dt=\eta/%d$" % round(
                    S.need_attr(f, tg, "eta") / S.need_attr(f, tg, "dt_small")))
     a.plot(times, ch, "-", color=S.style("em_chain")["color"], lw=1, label=(r"SGD's exact chain" if exact else r"EM chain at $dt=\eta$"))
+    a.plot(times[-1:] + [t_end], ch[-1:] + [ch_end], ":", color=S.style("em_chain")["color"], lw=0.8,
+           label="the same chain, to the end of the run")
     a.plot(times, fp, "--", color=S.style("fp")["color"], lw=1, label="Fokker–Planck $p(\\theta,t)$")
     a.set_xscale("log")
     a.set_xlabel(S.label["t"])
@@ -125,7 +127,8 @@ he = np.asarray(S.read(f, "/sde/%s/em/histogram/counts" % cs), float)
 pf = np.asarray(S.read(f, "/fokker_planck/%s/stationary/probabilities" % cs), float)
 vmax = max((hs / hs.sum()).max(), pf.max()) / area
 for a, z, title in ((axs[0], hs / hs.sum() / area, "SGD histogram"), (axs[1], pf / area, f"Fokker–Planck, $T={T:.3g}$")):
-    im = a.pcolormesh(ex, ey, z.T, cmap="cividis", vmin=0, vmax=vmax, shading="flat")
+    im = a.pcolormesh(ex, ey, z.T, cmap="cividis", vmin=0, vmax=vmax, shading="flat",
+                      rasterized=True)  # vector cells show hairline seams in PDF viewers
     a.set_aspect("equal")
     a.set_xlabel(S.label["theta1"])
     a.set_ylabel(S.label["theta2"])
