@@ -18,14 +18,16 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
-#include "sgdsde/ensemble/first_passage.hpp"
+#include "sgdsde/ensemble/escape_times.hpp"
 #include "sgdsde/ensemble/region_at_steps.hpp"
 #include "sgdsde/ensemble/runner.hpp"
 #include "sgdsde/fokker_planck/fokker_planck.hpp"
 #include "sgdsde/fokker_planck/relaxation_1d.hpp"
 #include "sgdsde/harness/experiment.hpp"
+#include "sgdsde/io/columns.hpp"
 #include "sgdsde/landscapes/flat_sharp_wells.hpp"
 #include "sgdsde/noise/label_noise.hpp"
 #include "sgdsde/optim/schedule/constant.hpp"
@@ -33,8 +35,9 @@
 #include "sgdsde/optim/update/sgd.hpp"
 #include "sgdsde/sde/ensemble_diffusion_1d.hpp"
 #include "sgdsde/sde/ensemble_langevin.hpp"
-#include "sgdsde/stats/first_passage.hpp"
 #include "sgdsde/stats/linear_fit.hpp"
+#include "sgdsde/stats/mass_below.hpp"
+#include "sgdsde/stats/relaxation_rate.hpp"
 #include "sgdsde/stats/theory/chain_mfpt.hpp"
 #include "sgdsde/stats/theory/euler_maruyama_invariant.hpp"
 #include "sgdsde/stats/theory/mfpt.hpp"
@@ -44,94 +47,6 @@
 using namespace sgdsde;
 
 namespace {
-
-struct Escape {
-  double mean = 0, se = 0;  // mean passage time (time units) and its standard error
-  std::int64_t censored = 0;
-  std::vector<double> times;
-};
-
-/// Mean time for every particle started at x0 to reach the other side (x ≥ 1 or x ≤ −1).
-template <class Model>
-Escape escape(Model& model, double x0, double dt, Index M, long cap, Index block) {
-  Ensemble x = Ensemble::Constant(1, M, x0);
-  const bool right = x0 < 0;
-  FirstPassage fp([right](const Ensemble& e, Index p) { return right ? e(0, p) >= 1.0 : e(0, p) <= -1.0; });
-  RunOptions opt;
-  opt.n_steps = cap;
-  opt.block = block;
-  opt.stop_when_all_passed = true;
-  run_ensemble(model, x, opt, fp);
-  const auto s = stats::first_passage_stats(fp.steps(), dt, cap);
-  Escape e{s.mean, s.std_error, s.censored, {}};
-  for (auto k : fp.steps())
-    if (k >= 0) e.times.push_back(static_cast<double>(k) * dt);
-  return e;
-}
-
-/// Both directions of the chain MFPT (time units): −1 → {x ≥ 1} and +1 → {x ≤ −1} (mirror image).
-template <class LP, class Diff>
-std::array<theory::ChainMfptResult, 2> chain_times(const LP& lp, const Diff& D, double dt, double lo,
-                                                   double hi, double cells_per_sd) {
-  theory::ChainMfptOptions o;
-  o.cells_per_sd = cells_per_sd;
-  o.left = lo;
-  auto f = theory::chain_mean_first_passage_steps(lp, D, dt, -1.0, 1.0, o);
-  o.left = -hi;
-  auto s = theory::chain_mean_first_passage_steps([&lp](double w) { return -lp(-w); },
-                                                  [&D](double w) { return D(-w); }, dt, -1.0, 1.0, o);
-  for (auto* r : {&f, &s}) {
-    r->steps *= dt;
-    r->grid_error *= dt;
-  }
-  return {f, s};
-}
-
-/// Mass of [lo, cut) under cell masses of n equal cells on [lo, hi]: the cells below the cut, and
-/// in the cut cell the integral up to the cut of the linear density with the cell's mean and the
-/// centred slope of its neighbours. (Spreading the cut cell's mass evenly errs by up to |p'| h²/8,
-/// an error that depends on where the cut falls in its cell rather than smoothly on h, so that
-/// comparing two resolutions would not estimate it.)
-double mass_below(const Vec& cells, double lo, double hi, double cut) {
-  const Index n = cells.size();
-  const double h = (hi - lo) / static_cast<double>(n);
-  double m = 0;
-  for (Index i = 0; i < n; ++i) {
-    const double c = std::clamp(cut - (lo + h * static_cast<double>(i)), 0.0, h);
-    if (c == h) {
-      m += cells[i];
-    } else if (c > 0.0) {
-      const Index l = std::max<Index>(i - 1, 0), r = std::min<Index>(i + 1, n - 1);
-      const double slope = r > l ? (cells[r] - cells[l]) / (h * h * static_cast<double>(r - l)) : 0.0;
-      m += cells[i] * c / h + slope * c * (c - h) / 2.0;
-    }
-  }
-  return m;
-}
-
-/// The relaxation rate of an occupation curve between t1 and t2 towards its value at the end:
-/// λ = ln((m_end − m1)/(m_end − m2)) / (t2 − t1), and its gradient in (m1, m2, m_end).
-struct Rate {
-  double value = 0;
-  Vec grad = Vec::Zero(3);
-};
-Rate relaxation_rate(double m1, double m2, double m_end, double t1, double t2) {
-  const double d1 = m_end - m1, d2 = m_end - m2, dt = t2 - t1;
-  Rate r;
-  r.value = std::log(d1 / d2) / dt;
-  r.grad << -1.0 / (d1 * dt), 1.0 / (d2 * dt), (1.0 / d1 - 1.0 / d2) / dt;
-  return r;
-}
-
-/// ΔΦ = ∫_a^b L'/D (Simpson, 4000 intervals).
-template <class LP, class Diff>
-double delta_phi(const LP& lp, const Diff& D, double a, double b) {
-  const int n = 4000;
-  const double h = (b - a) / n;
-  double s = lp(a) / D(a) + lp(b) / D(b);
-  for (int k = 1; k < n; ++k) s += (k % 2 ? 4.0 : 2.0) * lp(a + k * h) / D(a + k * h);
-  return s * h / 3.0;
-}
 
 /// "0.5" for 0.5, "2" for 2: the snapshot labels of check names (fractions of the planned t_rel).
 std::string short_number(double v) {
@@ -240,78 +155,95 @@ int main(int argc, char** argv) {
     out.set_attribute("/theory", "label_variance", noise.label_variance());
 
     const std::size_t P = batches.size();
-    // per point: x = B/η; columns of the tables below
-    std::vector<double> x(P), eta_over_b(P), T_iso(P), dphi_f(P), dphi_s(P), dL_over_Dmin_f(P),
-        dL_over_Dmin_s(P);
-    std::vector<double> q_f(P), q_s(P), ch_f(P), ch_s(P), chs_f(P), chs_s(P), qi_f(P), qi_s(P), chi_f(P),
-        chi_s(P);
-    std::vector<double> grid_err(P), sgd_f(P), sgd_fse(P), sgd_s(P), sgd_sse(P), sde_f(P), sde_fse(P),
-        sde_s(P), sde_sse(P), iso_f(P), iso_fse(P), iso_s(P), iso_sse(P);
-    std::vector<double> m_fp(P), m_fp_ref_err(P), m_fp_solver(P), m_fp_coarse(P), m_fp_coarser(P), m_chain(P),
-        m_chain_sde(P), m_gibbs(P), occ_sgd(P), occ_sgd_se(P), occ_sde(P), occ_sde_se(P), occ_steps(P);
+    // The sweep's tables: one row per batch size, one column per quantity (named by its dataset).
+    io::Columns col(P);
     // occupation over time: (snapshots + end) × points
     const auto S_all = static_cast<Index>(snap_fracs.size() + 1);
     const auto Pi = static_cast<Index>(P);
     Mat occ_t_sgd(S_all, Pi), occ_t_sgd_se(S_all, Pi), occ_t_sde(S_all, Pi), occ_t_sde_se(S_all, Pi),
         occ_t_chain(S_all, Pi), occ_t_chain_err(S_all, Pi), occ_t_fp(S_all, Pi), occ_t_time(S_all, Pi);
-    std::vector<double> t_rel_plan_v(P), rate_sgd(P), rate_sgd_se(P), rate_chain(P), rate_chain_err(P),
-        rate_fp(P), rate_two_state(P);
     std::int64_t censored = 0;
     const auto batches_a = cfg.get<std::vector<double>>("activated.batches");
     Progress bar = ctx.progress(static_cast<std::int64_t>(P + batches_a.size()), "flat_vs_sharp");
+    // The theory's D = η c Σ₁/(2B) for SGD's D_sgd: its sampling factor c (1 with replacement) and T factor.
+    const auto theory_D = [&theo](const LabelNoiseSmeDiffusion1D<FlatSharpWells>& D_sgd, Index n, Index B) {
+      const double c_mode = batch_noise_factor(n, B, Sampling::with_replacement);
+      LabelNoiseSmeDiffusion1D<FlatSharpWells> D = D_sgd;
+      D.scale *= theo.temperature_factor() * theo.batch_noise_factor(c_mode) / c_mode;
+      return D;
+    };
+    // Escape to the other minimum's half-space, x ≥ 1 from the flat well, x ≤ −1 from the sharp one.
+    const auto escape = [](auto& model, double x0, double dt, Index M, long cap, Index block) {
+      if (x0 < 0)
+        return escape_times(
+            model, x0, [](const Ensemble& e, Index p) { return e(0, p) >= 1.0; }, dt, M, cap, block);
+      return escape_times(
+          model, x0, [](const Ensemble& e, Index p) { return e(0, p) <= -1.0; }, dt, M, cap, block);
+    };
 
     for (std::size_t i = 0; i < P; ++i) {
       const auto B = static_cast<Index>(std::llround(batches[i]));
-      x[i] = static_cast<double>(B) / eta;
-      eta_over_b[i] = eta / static_cast<double>(B);
+      col("/theory/B_over_eta", i) = static_cast<double>(B) / eta;
+      col("/theory/eta_over_B", i) = eta / static_cast<double>(B);
       const LabelNoiseSmeDiffusion1D<FlatSharpWells> D_sgd(noise, eta, B, Sampling::with_replacement);
-      // the theory's D = η c Σ₁/(2B): its sampling factor c (1 with replacement) and its T factor
-      const double c_mode = batch_noise_factor(noise.num_samples(), B, Sampling::with_replacement);
-      LabelNoiseSmeDiffusion1D<FlatSharpWells> D = D_sgd;
-      D.scale *= theo.temperature_factor() * theo.batch_noise_factor(c_mode) / c_mode;
+      const auto D = theory_D(D_sgd, noise.num_samples(), B);
       const double Ti = D(-1.0);  // isotropic noise of the size of SGD's at the flat minimum
-      T_iso[i] = Ti;
+      col("/theory/T_iso", i) = Ti;
       const auto Dc = [Ti](double) { return Ti; };
       const std::uint64_t s0 = seed + 1000003ull * (i + 1);
 
       // ---- theory: continuous quadratures, Gaussian chains, Φ barriers ----
-      q_f[i] = theory::mean_first_passage_time(lp, D, -1.0, 1.0, mo).tau;
-      q_s[i] = theory::mean_first_passage_time_leftward(lp, D, 1.0, -1.0, hi, mo).tau;
-      qi_f[i] = theory::mean_first_passage_time_langevin(lp, Ti, -1.0, 1.0, mo).tau;
-      qi_s[i] = theory::mean_first_passage_time_leftward(lp, Dc, 1.0, -1.0, hi, mo).tau;
-      const auto c = chain_times(lp, D, eta, lo, hi, cps);
-      const auto c_plan = control ? chain_times(lp, D_sgd, eta, lo, hi, cps) : c;  // SGD's caps, t_rel
-      const auto cs = chain_times(lp, D, dt_sde, lo, hi, cps);
-      const auto ci = chain_times(lp, Dc, eta, lo, hi, cps);
-      ch_f[i] = c[0].steps, ch_s[i] = c[1].steps, chs_f[i] = cs[0].steps, chs_s[i] = cs[1].steps;
-      chi_f[i] = ci[0].steps, chi_s[i] = ci[1].steps;
-      grid_err[i] = std::max({c[0].grid_error / c[0].steps, c[1].grid_error / c[1].steps,
-                              cs[0].grid_error / cs[0].steps, cs[1].grid_error / cs[1].steps,
-                              ci[0].grid_error / ci[0].steps, ci[1].grid_error / ci[1].steps});
-      dphi_f[i] = delta_phi(lp, D, -1.0, wb);
-      dphi_s[i] = -delta_phi(lp, D, wb, 1.0);
-      dL_over_Dmin_f[i] = dL / D(-1.0);
-      dL_over_Dmin_s[i] = dL / D(1.0);
+      const double q_f = theory::mean_first_passage_time(lp, D, -1.0, 1.0, mo).tau,
+                   q_s = theory::mean_first_passage_time_leftward(lp, D, 1.0, -1.0, hi, mo).tau;
+      col("/theory/tau_flat_quadrature", i) = q_f;
+      col("/theory/tau_sharp_quadrature", i) = q_s;
+      col("/theory/tau_flat_isotropic_quadrature", i) =
+          theory::mean_first_passage_time_langevin(lp, Ti, -1.0, 1.0, mo).tau;
+      col("/theory/tau_sharp_isotropic_quadrature", i) =
+          theory::mean_first_passage_time_leftward(lp, Dc, 1.0, -1.0, hi, mo).tau;
+      const auto c = theory::chain_mfpt_both_ways(lp, D, eta, lo, hi, cps);
+      const auto c_plan =
+          control ? theory::chain_mfpt_both_ways(lp, D_sgd, eta, lo, hi, cps) : c;  // SGD's plan
+      const auto cs = theory::chain_mfpt_both_ways(lp, D, dt_sde, lo, hi, cps);
+      const auto ci = theory::chain_mfpt_both_ways(lp, Dc, eta, lo, hi, cps);
+      col("/theory/tau_flat_chain", i) = c[0].steps, col("/theory/tau_sharp_chain", i) = c[1].steps;
+      col("/theory/tau_flat_chain_sde", i) = cs[0].steps, col("/theory/tau_sharp_chain_sde", i) = cs[1].steps;
+      col("/theory/tau_flat_isotropic_chain", i) = ci[0].steps;
+      col("/theory/tau_sharp_isotropic_chain", i) = ci[1].steps;
+      const double grid_err = std::max({c[0].grid_error / c[0].steps, c[1].grid_error / c[1].steps,
+                                        cs[0].grid_error / cs[0].steps, cs[1].grid_error / cs[1].steps,
+                                        ci[0].grid_error / ci[0].steps, ci[1].grid_error / ci[1].steps});
+      col("/theory/chain_grid_rel_error", i) = grid_err;
+      col("/theory/delta_phi_flat", i) = theory::potential_difference(lp, D, -1.0, wb);
+      col("/theory/delta_phi_sharp", i) = -theory::potential_difference(lp, D, wb, 1.0);
+      col("/theory/barrier_over_D_flat", i) = dL / D(-1.0);
+      col("/theory/barrier_over_D_sharp", i) = dL / D(1.0);
       // stationary masses of the flat basin (x < barrier)
       const Index nb = 4000;
-      const Vec pq = theory::stationary_bin_probabilities_1d(lp, D, lo, hi, nb);
-      m_fp[i] = mass_below(pq, lo, hi, wb);
+      const double m_fp =
+          stats::mass_below(theory::stationary_bin_probabilities_1d(lp, D, lo, hi, nb), lo, hi, wb);
+      col("/theory/flat_mass_stationary", i) = m_fp;
       // its own quadrature error, estimated as the solver's is: the same mass on half as many bins
-      m_fp_ref_err[i] = std::abs(
-          m_fp[i] - mass_below(theory::stationary_bin_probabilities_1d(lp, D, lo, hi, nb / 2), lo, hi, wb));
-      m_gibbs[i] = mass_below(
+      const double m_fp_ref_err =
+          std::abs(m_fp - stats::mass_below(theory::stationary_bin_probabilities_1d(lp, D, lo, hi, nb / 2),
+                                            lo, hi, wb));
+      const double m_gibbs = stats::mass_below(
           theory::gibbs_bin_probabilities_1d([&wells](double v) { return wells.value1(v); }, lo, hi, nb, Ti),
           lo, hi, wb);
+      col("/theory/flat_mass_gibbs_isotropic", i) = m_gibbs;
       double smin = 1e300;
       for (int k = 0; k <= 2000; ++k)
         smin = std::min(smin, std::sqrt(2.0 * D(lo + (hi - lo) * k / 2000.0) * dt_sde));
       const auto ncell = static_cast<Index>(std::ceil((hi - lo) / (0.25 * smin)));
-      m_chain[i] =
-          mass_below(theory::euler_maruyama_invariant_cells_1d(lp, D, eta, lo, hi, ncell), lo, hi, wb);
-      m_chain_sde[i] =
-          dt_sde == eta ? m_chain[i]
-                        : mass_below(theory::euler_maruyama_invariant_cells_1d(lp, D, dt_sde, lo, hi, ncell),
-                                     lo, hi, wb);
+      const double m_chain =
+          stats::mass_below(theory::euler_maruyama_invariant_cells_1d(lp, D, eta, lo, hi, ncell), lo, hi, wb);
+      const double m_chain_sde =
+          dt_sde == eta
+              ? m_chain
+              : stats::mass_below(theory::euler_maruyama_invariant_cells_1d(lp, D, dt_sde, lo, hi, ncell), lo,
+                                  hi, wb);
+      col("/theory/flat_mass_chain", i) = m_chain;
+      col("/theory/flat_mass_chain_sde", i) = m_chain_sde;
       // Fokker–Planck solver (state-dependent D) at n and n/2 cells: its own discretisation error
       const auto fp_mass = [&](Index n) {
         fp::Grid<1> grid(box, n);
@@ -320,14 +252,16 @@ int main(int argc, char** argv) {
         // cell masses summed up to the barrier (linear in the cut cell): O(h²), unlike a whole-cell
         // basin labelling whose O(h) error depends on where the barrier falls in its cell
         const Vec cells = solver.stationary().marginal(0) * grid.cell_volume();
-        return mass_below(cells, lo, hi, wb);
+        return stats::mass_below(cells, lo, hi, wb);
       };
       const Index nfp = cfg.get<std::int64_t>("fp.cells");
-      m_fp_solver[i] = fp_mass(nfp);
-      m_fp_coarse[i] = fp_mass(nfp / 2);
-      m_fp_coarser[i] = fp_mass(nfp / 4);
+      const double m_fp_solver = fp_mass(nfp), m_fp_coarse = fp_mass(nfp / 2),
+                   m_fp_coarser = fp_mass(nfp / 4);
+      col("/fokker_planck/flat_mass", i) = m_fp_solver;
+      col("/fokker_planck/flat_mass_coarse", i) = m_fp_coarse;
+      col("/fokker_planck/flat_mass_coarser", i) = m_fp_coarser;
 
-      // ---- escape times ----
+      // ---- escape times (SGD, the SME by EM at dt_sde, isotropic Langevin at T_iso) ----
       const auto cap = [&](double tau, double dt) {
         return static_cast<long>(std::ceil(cap_factor * tau / dt));
       };
@@ -335,26 +269,20 @@ int main(int argc, char** argv) {
       EnsembleDiffusion1D sde(lp, D, dt_sde, CounterRng(s0 + 2));
       EnsembleLangevin iso(wells, Ti, eta, CounterRng(s0 + 3));
       const std::string tag = "/B" + std::to_string(B);
-      auto record = [&](const std::string& g, const Escape& e, double& m, double& se) {
-        m = e.mean;
-        se = e.se;
+      const auto record = [&](const std::string& g, const std::string& well, const EscapeTimes& e) {
+        col(g + "/tau_" + well, i) = e.mean;
+        col(g + "/tau_" + well + "_se", i) = e.se;
         censored += e.censored;
-        out.write(g, e.times);
+        out.write(g + "/escape_" + well + tag, e.times);
+        return e;
       };
-      {
-        const Escape a = escape(sgd, -1.0, eta, Me, cap(c_plan[0].steps, eta), block);
-        record("/sgd/escape_flat" + tag, a, sgd_f[i], sgd_fse[i]);
-        const Escape b = escape(sgd, 1.0, eta, Me, cap(c_plan[1].steps, eta), block);
-        record("/sgd/escape_sharp" + tag, b, sgd_s[i], sgd_sse[i]);
-        const Escape cdf = escape(sde, -1.0, dt_sde, Me, cap(chs_f[i], dt_sde), block);
-        record("/sde/escape_flat" + tag, cdf, sde_f[i], sde_fse[i]);
-        const Escape d = escape(sde, 1.0, dt_sde, Me, cap(chs_s[i], dt_sde), block);
-        record("/sde/escape_sharp" + tag, d, sde_s[i], sde_sse[i]);
-        const Escape e = escape(iso, -1.0, eta, Me, cap(chi_f[i], eta), block);
-        record("/isotropic/escape_flat" + tag, e, iso_f[i], iso_fse[i]);
-        const Escape f = escape(iso, 1.0, eta, Me, cap(chi_s[i], eta), block);
-        record("/isotropic/escape_sharp" + tag, f, iso_s[i], iso_sse[i]);
-      }
+      const EscapeTimes
+          sgd_f = record("/sgd", "flat", escape(sgd, -1.0, eta, Me, cap(c_plan[0].steps, eta), block)),
+          sgd_s = record("/sgd", "sharp", escape(sgd, 1.0, eta, Me, cap(c_plan[1].steps, eta), block)),
+          sde_f = record("/sde", "flat", escape(sde, -1.0, dt_sde, Me, cap(cs[0].steps, dt_sde), block)),
+          sde_s = record("/sde", "sharp", escape(sde, 1.0, dt_sde, Me, cap(cs[1].steps, dt_sde), block)),
+          iso_f = record("/isotropic", "flat", escape(iso, -1.0, eta, Me, cap(ci[0].steps, eta), block)),
+          iso_s = record("/isotropic", "sharp", escape(iso, 1.0, eta, Me, cap(ci[1].steps, eta), block));
 
       // ---- occupation out of equilibrium: every particle starts at the sharp minimum +1 and runs
       // relaxation_times × t_rel, t_rel = 1/(1/τ_flat + 1/τ_sharp) of SGD's own chain (the plan: the same
@@ -365,36 +293,17 @@ int main(int argc, char** argv) {
       const std::size_t S = snap_fracs.size() + 1;  // snapshots and the end
       std::vector<long> k_sgd(S), k_sde(S);
       std::vector<double> t_at(S);
-      {
-        const double t_rel_plan = 1.0 / (1.0 / c_plan[0].steps + 1.0 / c_plan[1].steps);
-        for (std::size_t j = 0; j < S; ++j) {
-          const double f = j + 1 < S ? snap_fracs[j] : relax;
-          k_sgd[j] = std::max<long>(1, std::lround(f * t_rel_plan / eta));
-          t_at[j] = static_cast<double>(k_sgd[j]) * eta;
-          k_sde[j] = std::max<long>(1, std::lround(t_at[j] / dt_sde));
-        }
-        t_rel_plan_v[i] = t_rel_plan;
+      const double t_rel_plan = 1.0 / (1.0 / c_plan[0].steps + 1.0 / c_plan[1].steps);
+      for (std::size_t j = 0; j < S; ++j) {
+        const double f = j + 1 < S ? snap_fracs[j] : relax;
+        k_sgd[j] = std::max<long>(1, std::lround(f * t_rel_plan / eta));
+        t_at[j] = static_cast<double>(k_sgd[j]) * eta;
+        k_sde[j] = std::max<long>(1, std::lround(t_at[j] / dt_sde));
       }
+      col("/theory/t_rel_plan", i) = t_rel_plan;
+      const double x_sharp = FlatSharpWells::sharp_minimum();
       const auto chain_masses = [&](double dt, const std::vector<long>& ks, double cells_per_sd) {
-        double sm = 1e300;
-        for (int k = 0; k <= 2000; ++k)
-          sm = std::min(sm, std::sqrt(2.0 * D(lo + (hi - lo) * k / 2000.0) * dt));
-        const auto n = static_cast<Index>(std::ceil((hi - lo) * cells_per_sd / sm));
-        // the kernel is banded: stepping (n × band per step) beats squaring (n³ per product) at these
-        // sizes, so the steps are asked for in stretches shorter than propagate_chain_law's squaring
-        // threshold (2048) and only the wanted columns are kept
-        std::vector<long> all;
-        std::vector<std::size_t> want;
-        for (long k = 0; const long target : ks) {
-          while (target - k > 2000) all.push_back(k += 2000);
-          all.push_back(k = target);
-          want.push_back(all.size() - 1);
-        }
-        const Mat cells = fp::chain_transient_cells(lp, D, dt, lo, hi, n, 1, 0, 1.0, all);
-        std::vector<double> m(ks.size());
-        for (std::size_t j = 0; j < ks.size(); ++j)
-          m[j] = mass_below(cells.col(static_cast<Index>(want[j])), lo, hi, wb);
-        return m;
+        return fp::chain_masses_below(lp, D, dt, lo, hi, x_sharp, wb, ks, cells_per_sd);
       };
       const auto ch_t = chain_masses(eta, k_sgd, 3.0), ch_t_coarse = chain_masses(eta, k_sgd, 2.1);
       const auto chs_t = dt_sde == eta ? ch_t : chain_masses(dt_sde, k_sde, 3.0);
@@ -404,16 +313,16 @@ int main(int argc, char** argv) {
         fp::Grid<1> grid(box, cfg.get<std::int64_t>("fp.cells"));
         fp::FokkerPlanck<1> solver(
             grid, wells, fp::Diffusion::diagonal([D](const Vec& v) { return Vec::Constant(1, D(v[0])); }));
-        const Mat cells = fp::fp_transient_cells(solver, 1.0, t_at, eta / 2.0);
+        const Mat cells = fp::fp_transient_cells(solver, x_sharp, t_at, eta / 2.0);
         for (std::size_t j = 0; j < S; ++j)
-          fp_t[j] = mass_below(cells.col(static_cast<Index>(j)), lo, hi, wb);
+          fp_t[j] = stats::mass_below(cells.col(static_cast<Index>(j)), lo, hi, wb);
       }
       Vec m_sgd_t, m_sde_t;
       Mat cov_sgd, cov_sde;
       {
         const auto flat = [wb](const Ensemble& e, Index p) { return e(0, p) < wb; };
         auto occupy = [&](auto& model, const std::vector<long>& ks, Vec& m, Mat& cov, const std::string& g) {
-          Ensemble xs = Ensemble::Constant(1, Mo, FlatSharpWells::sharp_minimum());
+          Ensemble xs = Ensemble::Constant(1, Mo, x_sharp);
           RegionAtSteps<decltype(flat)> obs(flat, ks);
           RunOptions opt;
           opt.n_steps = ks.back();
@@ -427,21 +336,22 @@ int main(int argc, char** argv) {
         occupy(sgd_o, k_sgd, m_sgd_t, cov_sgd, "/sgd/occupation_final" + tag);
         occupy(sde_o, k_sde, m_sde_t, cov_sde, "/sde/occupation_final" + tag);
       }
-      occ_steps[i] = static_cast<double>(k_sgd.back());
-      occ_sgd[i] = m_sgd_t[static_cast<Index>(S - 1)];
-      occ_sgd_se[i] = std::sqrt(cov_sgd(static_cast<Index>(S - 1), static_cast<Index>(S - 1)));
-      occ_sde[i] = m_sde_t[static_cast<Index>(S - 1)];
-      occ_sde_se[i] = std::sqrt(cov_sde(static_cast<Index>(S - 1), static_cast<Index>(S - 1)));
+      const auto E = static_cast<Index>(S - 1);
+      col("/sgd/occupation_steps", i) = static_cast<double>(k_sgd.back());
+      const double occ_sgd = col("/sgd/flat_occupation", i) = m_sgd_t[E];
+      const double occ_sgd_se = col("/sgd/flat_occupation_se", i) = std::sqrt(cov_sgd(E, E));
+      const double occ_sde = col("/sde/flat_occupation", i) = m_sde_t[E];
+      const double occ_sde_se = col("/sde/flat_occupation_se", i) = std::sqrt(cov_sde(E, E));
       for (std::size_t j = 0; j < S; ++j) {
-        const auto J = static_cast<Index>(j);
-        occ_t_sgd(J, static_cast<Index>(i)) = m_sgd_t[J];
-        occ_t_sgd_se(J, static_cast<Index>(i)) = std::sqrt(cov_sgd(J, J));
-        occ_t_sde(J, static_cast<Index>(i)) = m_sde_t[J];
-        occ_t_sde_se(J, static_cast<Index>(i)) = std::sqrt(cov_sde(J, J));
-        occ_t_chain(J, static_cast<Index>(i)) = ch_t[j];
-        occ_t_chain_err(J, static_cast<Index>(i)) = std::abs(ch_t[j] - ch_t_coarse[j]);
-        occ_t_fp(J, static_cast<Index>(i)) = fp_t[j];
-        occ_t_time(J, static_cast<Index>(i)) = t_at[j];
+        const auto J = static_cast<Index>(j), I = static_cast<Index>(i);
+        occ_t_sgd(J, I) = m_sgd_t[J];
+        occ_t_sgd_se(J, I) = std::sqrt(cov_sgd(J, J));
+        occ_t_sde(J, I) = m_sde_t[J];
+        occ_t_sde_se(J, I) = std::sqrt(cov_sde(J, J));
+        occ_t_chain(J, I) = ch_t[j];
+        occ_t_chain_err(J, I) = std::abs(ch_t[j] - ch_t_coarse[j]);
+        occ_t_fp(J, I) = fp_t[j];
+        occ_t_time(J, I) = t_at[j];
       }
       // relaxation rate between the first two snapshots, towards the value at the end (same estimator on
       // SGD, its chain and FP); its standard error by the delta method with the indicators' covariances
@@ -449,21 +359,17 @@ int main(int argc, char** argv) {
       // at 2 t_rel and B = 2 it is 0.025 ± 0.012 at the quick profile and could even come out negative)
       const std::size_t j1 = 0, j2 = 1, je = S - 1;
       const auto rate_of = [&](const auto& m) {
-        return relaxation_rate(m[j1], m[j2], m[je], t_at[j1], t_at[j2]);
+        return stats::relaxation_rate(m[j1], m[j2], m[je], t_at[j1], t_at[j2]);
       };
-      const Rate r_sgd = rate_of(m_sgd_t);
-      {
-        Mat C(3, 3);
-        const std::array<Index, 3> ix{static_cast<Index>(j1), static_cast<Index>(j2), static_cast<Index>(je)};
-        for (int a = 0; a < 3; ++a)
-          for (int c2 = 0; c2 < 3; ++c2) C(a, c2) = cov_sgd(ix[a], ix[c2]);
-        rate_sgd[i] = r_sgd.value;
-        rate_sgd_se[i] = std::sqrt(std::max(0.0, r_sgd.grad.dot(C * r_sgd.grad)));
-      }
-      rate_chain[i] = rate_of(ch_t).value;
-      rate_chain_err[i] = std::abs(rate_chain[i] - rate_of(ch_t_coarse).value);
-      rate_fp[i] = rate_of(fp_t).value;
-      rate_two_state[i] = 1.0 / q_f[i] + 1.0 / q_s[i];
+      const std::array<Index, 3> ix{static_cast<Index>(j1), static_cast<Index>(j2), static_cast<Index>(je)};
+      const stats::RelaxationRate r_sgd = rate_of(m_sgd_t);
+      const double rate_sgd = col("/sgd/relaxation_rate", i) = r_sgd.value;
+      const double rate_sgd_se = col("/sgd/relaxation_rate_se", i) = r_sgd.std_error(cov_sgd(ix, ix));
+      const double rate_chain = col("/theory/relaxation_rate_chain", i) = rate_of(ch_t).value;
+      const double rate_chain_err = col("/theory/relaxation_rate_chain_grid_error", i) =
+          std::abs(rate_chain - rate_of(ch_t_coarse).value);
+      const double rate_fp = col("/fokker_planck/relaxation_rate", i) = rate_of(fp_t).value;
+      col("/theory/relaxation_rate_two_state", i) = 1.0 / q_f + 1.0 / q_s;
       bar.add(1);
 
       // ---- per-point checks ----
@@ -471,25 +377,25 @@ int main(int argc, char** argv) {
       auto logcheck = [&](const std::string& name, double m, double se, double pred,
                           const std::string& what) {
         const double lse = se / m;
-        checks.add(b + name, std::log(m), lse, std::log(pred), 5.0 * lse + grid_err[i],
+        checks.add(b + name, std::log(m), lse, std::log(pred), 5.0 * lse + grid_err,
                    what + "; tolerance 5 se of ln(mean) + the chain grid error (Richardson)");
       };
       logcheck(
-          "ln tau_flat SGD vs Gaussian chain", sgd_f[i], sgd_fse[i], ch_f[i],
+          "ln tau_flat SGD vs Gaussian chain", sgd_f.mean, sgd_f.se, c[0].steps,
           "SGD is the Euler-Maruyama chain at dt = eta up to the non-Gaussianity of the minibatch noise");
       logcheck(
-          "ln tau_sharp SGD vs Gaussian chain", sgd_s[i], sgd_sse[i], ch_s[i],
+          "ln tau_sharp SGD vs Gaussian chain", sgd_s.mean, sgd_s.se, c[1].steps,
           "SGD is the Euler-Maruyama chain at dt = eta up to the non-Gaussianity of the minibatch noise");
       // The EM runs against the exact MFPT of the very chain they simulate: identities of the code
       // (they move with the theory under a control), not claims about SGD.
       const std::string em_identity = " (identity: Monte Carlo of the chain vs its exact MFPT)";
-      logcheck("ln tau_flat SDE vs its chain", sde_f[i], sde_fse[i], chs_f[i],
+      logcheck("ln tau_flat SDE vs its chain", sde_f.mean, sde_f.se, cs[0].steps,
                "SME Euler-Maruyama at dt_sde" + em_identity);
-      logcheck("ln tau_sharp SDE vs its chain", sde_s[i], sde_sse[i], chs_s[i],
+      logcheck("ln tau_sharp SDE vs its chain", sde_s.mean, sde_s.se, cs[1].steps,
                "SME Euler-Maruyama at dt_sde" + em_identity);
-      logcheck("ln tau_flat isotropic vs chain", iso_f[i], iso_fse[i], chi_f[i],
+      logcheck("ln tau_flat isotropic vs chain", iso_f.mean, iso_f.se, ci[0].steps,
                "Langevin EM at T_iso, dt = eta" + em_identity);
-      logcheck("ln tau_sharp isotropic vs chain", iso_s[i], iso_sse[i], chi_s[i],
+      logcheck("ln tau_sharp isotropic vs chain", iso_s.mean, iso_s.se, ci[1].steps,
                "Langevin EM at T_iso, dt = eta" + em_identity);
       for (const char* n : {"ln tau_flat SDE vs its chain", "ln tau_sharp SDE vs its chain",
                             "ln tau_flat isotropic vs chain", "ln tau_sharp isotropic vs chain"})
@@ -516,31 +422,30 @@ int main(int argc, char** argv) {
         checks.set_role(at + "SDE vs its chain law", io::CheckRole::identity);
       }
       checks.add(
-          b + "relaxation rate: SGD - FP vs chain - FP", rate_sgd[i] - rate_fp[i], rate_sgd_se[i],
-          rate_chain[i] - rate_fp[i], 5.0 * rate_sgd_se[i] + rate_chain_err[i],
+          b + "relaxation rate: SGD - FP vs chain - FP", rate_sgd - rate_fp, rate_sgd_se,
+          rate_chain - rate_fp, 5.0 * rate_sgd_se + rate_chain_err,
           "rate ln((m_end - m(t1))/(m_end - m(t2)))/(t2 - t1) of the approach to equilibrium between the "
           "first two snapshots (the inter-well mode; FP's value tends to its second eigenvalue), SGD's "
           "minus FP's against its chain's minus FP's, two-sided; tolerance 5 se (delta method with the "
           "snapshots' covariances) + the chain's grid error");
       // the end, several t_rel after the start: the stationary law of SGD's chain, two-sided
       checks.add(
-          b + "flat occupation SGD vs chain invariant", occ_sgd[i], occ_sgd_se[i], m_chain[i],
-          5.0 * occ_sgd_se[i] + std::abs(ch_t[S - 1] - m_chain[i]),
+          b + "flat occupation SGD vs chain invariant", occ_sgd, occ_sgd_se, m_chain,
+          5.0 * occ_sgd_se + std::abs(ch_t[S - 1] - m_chain),
           "at the end of the run from the sharp minimum: stationary flat-basin mass of the Gaussian chain at "
           "dt = eta; tolerance 5 se (binomial) + |chain law at the end - chain invariant| (the relaxation "
           "left, computed, and the grids' difference)");
       checks.add(
-          b + "flat occupation SDE vs chain invariant", occ_sde[i], occ_sde_se[i], m_chain_sde[i],
-          5.0 * occ_sde_se[i] + std::abs(chs_t[S - 1] - m_chain_sde[i]),
+          b + "flat occupation SDE vs chain invariant", occ_sde, occ_sde_se, m_chain_sde,
+          5.0 * occ_sde_se + std::abs(chs_t[S - 1] - m_chain_sde),
           "as for SGD, chain at dt_sde (identity: the EM chain's Monte Carlo vs its exact invariant law)");
       checks.set_role(b + "flat occupation SDE vs chain invariant", io::CheckRole::identity);
       checks.add_lower(
-          b + "flat occupation SGD above isotropic Gibbs + 5 se", occ_sgd[i], occ_sgd_se[i],
-          m_gibbs[i] + 5.0 * occ_sgd_se[i],
+          b + "flat occupation SGD above isotropic Gibbs + 5 se", occ_sgd, occ_sgd_se,
+          m_gibbs + 5.0 * occ_sgd_se,
           "SGD-like noise favours the flat basin beyond the Gibbs mass at T_iso (bound: Gibbs + 5 se)");
-      checks.add(b + "FP solver flat mass vs exact e^{-Phi}/D", m_fp_solver[i], 0.0, m_fp[i],
-                 std::abs(m_fp_solver[i] - m_fp_coarse[i]) + std::abs(m_fp_coarse[i] - m_fp_coarser[i]) +
-                     m_fp_ref_err[i],
+      checks.add(b + "FP solver flat mass vs exact e^{-Phi}/D", m_fp_solver, 0.0, m_fp,
+                 std::abs(m_fp_solver - m_fp_coarse) + std::abs(m_fp_coarse - m_fp_coarser) + m_fp_ref_err,
                  "Fokker-Planck stationary solve with state-dependent D; tolerance = |m(n) - m(n/2)| + "
                  "|m(n/2) - m(n/4)| (its discretisation error estimate: 15 times the error of m(n) for a "
                  "second-order error, and it also covers an error that falls unevenly with n, as the "
@@ -560,50 +465,52 @@ int main(int argc, char** argv) {
     const Index Ma = cfg.get<std::int64_t>("activated.particles"),
                 block_a = cfg.get<std::int64_t>("activated.block");
     const double Hb = wells.second1(wb);
-    const std::size_t Pa = batches_a.size();
-    std::vector<double> a_dl_f(Pa), a_dl_s(Pa), a_dphi_f(Pa), a_dphi_s(Pa), a_q_f(Pa), a_q_s(Pa),
-        a_qerr_f(Pa), a_qerr_s(Pa), a_ch_f(Pa), a_ch_s(Pa), a_cherr_f(Pa), a_cherr_s(Pa), a_x_f(Pa),
-        a_x_s(Pa), a_xacc_f(Pa), a_xacc_s(Pa), a_holds_f(Pa), a_holds_s(Pa), a_sgd_f(Pa), a_sgd_fse(Pa),
-        a_sgd_s(Pa), a_sgd_sse(Pa);
-    for (std::size_t i = 0; i < Pa; ++i) {
+    io::Columns act(batches_a.size());
+    for (std::size_t i = 0; i < batches_a.size(); ++i) {
       const auto B = static_cast<Index>(std::llround(batches_a[i]));
       const LabelNoiseSmeDiffusion1D<FlatSharpWells> D_sgd(noise_a, eta_a, B, Sampling::with_replacement);
-      const double c_mode = batch_noise_factor(noise_a.num_samples(), B, Sampling::with_replacement);
-      LabelNoiseSmeDiffusion1D<FlatSharpWells> D = D_sgd;
-      D.scale *= theo.temperature_factor() * theo.batch_noise_factor(c_mode) / c_mode;
-      a_dl_f[i] = dL / D(-1.0);
-      a_dl_s[i] = dL / D(1.0);
-      a_dphi_f[i] = delta_phi(lp, D, -1.0, wb);
-      a_dphi_s[i] = -delta_phi(lp, D, wb, 1.0);
+      const auto D = theory_D(D_sgd, noise_a.num_samples(), B);
+      const double dl_f = act("/activated/barrier_over_D_flat", i) = dL / D(-1.0);
+      const double dl_s = act("/activated/barrier_over_D_sharp", i) = dL / D(1.0);
+      act("/activated/delta_phi_flat", i) = theory::potential_difference(lp, D, -1.0, wb);
+      act("/activated/delta_phi_sharp", i) = -theory::potential_difference(lp, D, wb, 1.0);
       const auto qf = theory::mean_first_passage_time(lp, D, -1.0, 1.0, mo);
       const auto qs = theory::mean_first_passage_time_leftward(lp, D, 1.0, -1.0, hi, mo);
-      a_q_f[i] = qf.tau, a_q_s[i] = qs.tau, a_qerr_f[i] = qf.rel_error, a_qerr_s[i] = qs.rel_error;
-      const auto c = chain_times(lp, D, eta_a, lo, hi, cps);
-      const auto c_plan = control ? chain_times(lp, D_sgd, eta_a, lo, hi, cps) : c;
-      a_ch_f[i] = c[0].steps, a_ch_s[i] = c[1].steps;
-      a_cherr_f[i] = c[0].grid_error / c[0].steps, a_cherr_s[i] = c[1].grid_error / c[1].steps;
+      const auto c = theory::chain_mfpt_both_ways(lp, D, eta_a, lo, hi, cps);
+      const auto c_plan = control ? theory::chain_mfpt_both_ways(lp, D_sgd, eta_a, lo, hi, cps) : c;
       const auto xf = theory::xie_escape_time(Hf, Hb, dL, D(-1.0), theo.kramers_prefactor());
       const auto xs = theory::xie_escape_time(Hs, Hb, dL, D(1.0), theo.kramers_prefactor());
-      a_x_f[i] = xf.tau, a_x_s[i] = xs.tau, a_xacc_f[i] = xf.accuracy, a_xacc_s[i] = xs.accuracy;
-      a_holds_f[i] = theory::xie_escape_holds(xf, qf.log_tau) ? 1.0 : 0.0;
-      a_holds_s[i] = theory::xie_escape_holds(xs, qs.log_tau) ? 1.0 : 0.0;
+      const bool holds_f = theory::xie_escape_holds(xf, qf.log_tau),
+                 holds_s = theory::xie_escape_holds(xs, qs.log_tau);
+      for (const auto& [well, q, ch, x, holds] :
+           {std::tuple{"flat", qf, c[0], xf, holds_f}, std::tuple{"sharp", qs, c[1], xs, holds_s}}) {
+        const std::string t = std::string("/activated/tau_") + well;
+        act(t + "_quadrature", i) = q.tau;
+        act(t + "_quadrature_rel_error", i) = q.rel_error;
+        act(t + "_chain", i) = ch.steps;
+        act(t + "_chain_rel_error", i) = ch.grid_error / ch.steps;
+        act(t + "_xie", i) = x.tau;
+        act(std::string("/activated/xie_accuracy_") + well, i) = x.accuracy;
+        act(std::string("/activated/xie_holds_") + well, i) = holds ? 1.0 : 0.0;
+      }
 
       const std::uint64_t s0 = seed + 7000003ull * (i + 1);
       SgdEnsemble sgd(noise_a, Sgd{}, ConstantLr{eta_a}, B, Sampling::with_replacement, s0 + 1);
       const auto cap = [&](double tau) { return static_cast<long>(std::ceil(cap_factor * tau / eta_a)); };
       const std::string tag = "/B" + std::to_string(B);
-      const Escape ef = escape(sgd, -1.0, eta_a, Ma, cap(c_plan[0].steps), block_a);
-      const Escape es = escape(sgd, 1.0, eta_a, Ma, cap(c_plan[1].steps), block_a);
+      const EscapeTimes ef = escape(sgd, -1.0, eta_a, Ma, cap(c_plan[0].steps), block_a);
+      const EscapeTimes es = escape(sgd, 1.0, eta_a, Ma, cap(c_plan[1].steps), block_a);
       censored += ef.censored + es.censored;
       out.write("/activated/escape_flat" + tag, ef.times);
       out.write("/activated/escape_sharp" + tag, es.times);
-      a_sgd_f[i] = ef.mean, a_sgd_fse[i] = ef.se, a_sgd_s[i] = es.mean, a_sgd_sse[i] = es.se;
+      act("/activated/sgd_tau_flat", i) = ef.mean, act("/activated/sgd_tau_flat_se", i) = ef.se;
+      act("/activated/sgd_tau_sharp", i) = es.mean, act("/activated/sgd_tau_sharp_se", i) = es.se;
       bar.add(1);
 
       const std::string a = "activated B=" + std::to_string(B) + ": ";
-      const auto escape_checks = [&](const std::string& well, const Escape& e, const theory::MfptResult& q,
-                                     const theory::ChainMfptResult& ch, const theory::XieEscape& x,
-                                     bool holds) {
+      const auto escape_checks = [&](const std::string& well, const EscapeTimes& e,
+                                     const theory::MfptResult& q, const theory::ChainMfptResult& ch,
+                                     const theory::XieEscape& x, bool holds) {
         const double lm = std::log(e.mean), lse = e.se / e.mean;
         checks.add(
             a + "ln tau_" + well + " SGD vs continuous quadrature", lm, lse, q.log_tau,
@@ -629,10 +536,10 @@ int main(int argc, char** argv) {
               "Xie et al.'s formula where the exact quadrature is within its stated accuracy D(m)/Delta L; "
               "tolerance 5 se + D(m)/Delta L");
       };
-      escape_checks("flat", ef, qf, c[0], xf, a_holds_f[i] > 0.5);
-      escape_checks("sharp", es, qs, c[1], xs, a_holds_s[i] > 0.5);
+      escape_checks("flat", ef, qf, c[0], xf, holds_f);
+      escape_checks("sharp", es, qs, c[1], xs, holds_s);
       checks.add_lower(
-          a + "Delta L / D at both minima >= 5", std::min(a_dl_f[i], a_dl_s[i]), 0.0, 5.0,
+          a + "Delta L / D at both minima >= 5", std::min(dl_f, dl_s), 0.0, 5.0,
           "the regime: barrier over the diffusion of the theory at each minimum (a condition of the "
           "setup, illustration)");
       checks.set_role(a + "Delta L / D at both minima >= 5", io::CheckRole::illustration);
@@ -640,31 +547,33 @@ int main(int argc, char** argv) {
     bar.finish();
 
     // ---- the slope of ln(τ_flat/τ_sharp) in B/η ----
-    auto ln_ratio = [&](const std::vector<double>& f, const std::vector<double>& s) {
+    // ln(τ_flat/τ_sharp) per point of the columns <g>/tau_flat<suffix>, <g>/tau_sharp<suffix>, and its se
+    const auto ln_ratio = [&](const std::string& g, const std::string& suffix = "") {
+      const auto &f = col[g + "/tau_flat" + suffix], &s = col[g + "/tau_sharp" + suffix];
       std::vector<double> r(P);
       for (std::size_t i = 0; i < P; ++i) r[i] = std::log(f[i] / s[i]);
       return r;
     };
-    auto ln_ratio_se = [&](const std::vector<double>& f, const std::vector<double>& fse,
-                           const std::vector<double>& s, const std::vector<double>& sse) {
+    const auto ln_ratio_se = [&](const std::string& g) {
+      const auto &f = col[g + "/tau_flat"], &fs = col[g + "/tau_flat_se"], &s = col[g + "/tau_sharp"],
+                 &ss = col[g + "/tau_sharp_se"];
       std::vector<double> r(P);
-      for (std::size_t i = 0; i < P; ++i) r[i] = std::hypot(fse[i] / f[i], sse[i] / s[i]);
+      for (std::size_t i = 0; i < P; ++i) r[i] = std::hypot(fs[i] / f[i], ss[i] / s[i]);
       return r;
     };
-    const auto r_sgd = ln_ratio(sgd_f, sgd_s), r_sgd_se = ln_ratio_se(sgd_f, sgd_fse, sgd_s, sgd_sse);
-    const auto r_sde = ln_ratio(sde_f, sde_s), r_sde_se = ln_ratio_se(sde_f, sde_fse, sde_s, sde_sse);
-    const auto r_iso = ln_ratio(iso_f, iso_s), r_iso_se = ln_ratio_se(iso_f, iso_fse, iso_s, iso_sse);
-    const auto r_q = ln_ratio(q_f, q_s), r_ch = ln_ratio(ch_f, ch_s), r_qi = ln_ratio(qi_f, qi_s),
-               r_chi = ln_ratio(chi_f, chi_s);
-    const auto fit_w = [&](const std::vector<double>& y, const std::vector<double>& se) {
+    const auto& x = col["/theory/B_over_eta"];
+    const auto r_sgd_se = ln_ratio_se("/sgd"), r_sde_se = ln_ratio_se("/sde"),
+               r_iso_se = ln_ratio_se("/isotropic");
+    const auto slope = [&](const std::vector<double>& y, const std::vector<double>& se) {
       return stats::fit_line_weighted(x, y, se);
     };
-    const auto fit_exact = [&](const std::vector<double>& y) {
-      return stats::fit_line_weighted(x, y, r_sgd_se);
-    };
-    const auto f_sgd = fit_w(r_sgd, r_sgd_se), f_sde = fit_w(r_sde, r_sde_se), f_iso = fit_w(r_iso, r_iso_se);
-    const double s_q = fit_exact(r_q).b, s_ch = fit_exact(r_ch).b, s_qi = fit_exact(r_qi).b,
-                 s_chi = stats::fit_line_weighted(x, r_chi, r_iso_se).b;
+    const auto f_sgd = slope(ln_ratio("/sgd"), r_sgd_se), f_sde = slope(ln_ratio("/sde"), r_sde_se),
+               f_iso = slope(ln_ratio("/isotropic"), r_iso_se);
+    const double s_q = slope(ln_ratio("/theory", "_quadrature"), r_sgd_se).b,
+                 s_ch = slope(ln_ratio("/theory", "_chain"), r_sgd_se).b,
+                 s_qi = slope(ln_ratio("/theory", "_isotropic_quadrature"), r_sgd_se).b,
+                 s_chi = slope(ln_ratio("/theory", "_isotropic_chain"), r_iso_se).b,
+                 s_chs = slope(ln_ratio("/theory", "_chain_sde"), r_sde_se).b;
     checks.add_lower(
         "slope of ln(tau_flat/tau_sharp) vs B/eta, SGD: > 5 se", f_sgd.b, f_sgd.se_b, 5.0 * f_sgd.se_b,
         "the log escape-time ratio grows linearly in B/eta (weighted fit, se from the escape-time "
@@ -678,7 +587,7 @@ int main(int argc, char** argv) {
                "slope of the exact Gaussian-chain MFPTs at dt = eta; tolerance 5 se");
     checks.add(
         "slope SDE vs continuous quadrature", f_sde.b, f_sde.se_b, s_q,
-        5.0 * f_sde.se_b + std::abs(stats::fit_line_weighted(x, ln_ratio(chs_f, chs_s), r_sde_se).b - s_q),
+        5.0 * f_sde.se_b + std::abs(s_chs - s_q),
         "SME Euler-Maruyama; tolerance 5 se + |slope(chain at dt_sde) - slope(continuous)| (identity: the EM "
         "discretisation of the SDE whose quadrature it is compared with)");
     checks.set_role("slope SDE vs continuous quadrature", io::CheckRole::identity);
@@ -699,46 +608,10 @@ int main(int argc, char** argv) {
     checks.set_role("no censored escape runs", io::CheckRole::illustration);
 
     // ---- tables ----
-    auto w = [&](const std::string& g, const std::string& n, const std::vector<double>& v) {
-      out.write(g + "/" + n, v);
-    };
-    w("/theory", "B_over_eta", x);
-    w("/theory", "eta_over_B", eta_over_b);
-    w("/theory", "batch", batches);
-    w("/theory", "T_iso", T_iso);
-    w("/theory", "delta_phi_flat", dphi_f);
-    w("/theory", "delta_phi_sharp", dphi_s);
-    w("/theory", "barrier_over_D_flat", dL_over_Dmin_f);
-    w("/theory", "barrier_over_D_sharp", dL_over_Dmin_s);
-    w("/theory", "tau_flat_quadrature", q_f);
-    w("/theory", "tau_sharp_quadrature", q_s);
-    w("/theory", "tau_flat_chain", ch_f);
-    w("/theory", "tau_sharp_chain", ch_s);
-    w("/theory", "tau_flat_chain_sde", chs_f);
-    w("/theory", "tau_sharp_chain_sde", chs_s);
-    w("/theory", "tau_flat_isotropic_quadrature", qi_f);
-    w("/theory", "tau_sharp_isotropic_quadrature", qi_s);
-    w("/theory", "tau_flat_isotropic_chain", chi_f);
-    w("/theory", "tau_sharp_isotropic_chain", chi_s);
-    w("/theory", "chain_grid_rel_error", grid_err);
-    w("/theory", "flat_mass_stationary", m_fp);
-    w("/theory", "flat_mass_chain", m_chain);
-    w("/theory", "flat_mass_chain_sde", m_chain_sde);
-    w("/theory", "flat_mass_gibbs_isotropic", m_gibbs);
-    w("/fokker_planck", "flat_mass", m_fp_solver);
-    w("/fokker_planck", "flat_mass_coarse", m_fp_coarse);
-    w("/fokker_planck", "flat_mass_coarser", m_fp_coarser);
-    for (auto [g, f, fs, s, ss, occ, occse] :
-         {std::tuple{"/sgd", &sgd_f, &sgd_fse, &sgd_s, &sgd_sse, &occ_sgd, &occ_sgd_se},
-          std::tuple{"/sde", &sde_f, &sde_fse, &sde_s, &sde_sse, &occ_sde, &occ_sde_se}}) {
-      w(g, "tau_flat", *f);
-      w(g, "tau_flat_se", *fs);
-      w(g, "tau_sharp", *s);
-      w(g, "tau_sharp_se", *ss);
-      w(g, "flat_occupation", *occ);
-      w(g, "flat_occupation_se", *occse);
-    }
-    w("/sgd", "occupation_steps", occ_steps);
+    col.write(out);
+    act.write(out);
+    out.write("/theory/batch", batches);
+    out.write("/activated/batch", batches_a);
     // occupation over time ((snapshots + end) × points)
     out.write("/theory/occupation_times", occ_t_time);
     out.write("/theory/flat_mass_chain_t", occ_t_chain);
@@ -748,51 +621,16 @@ int main(int argc, char** argv) {
     out.write("/sgd/flat_occupation_t_se", occ_t_sgd_se);
     out.write("/sde/flat_occupation_t", occ_t_sde);
     out.write("/sde/flat_occupation_t_se", occ_t_sde_se);
-    w("/theory", "t_rel_plan", t_rel_plan_v);
-    w("/theory", "relaxation_rate_chain", rate_chain);
-    w("/theory", "relaxation_rate_chain_grid_error", rate_chain_err);
-    w("/theory", "relaxation_rate_two_state", rate_two_state);
-    w("/fokker_planck", "relaxation_rate", rate_fp);
-    w("/sgd", "relaxation_rate", rate_sgd);
-    w("/sgd", "relaxation_rate_se", rate_sgd_se);
     {
       std::vector<double> fr = snap_fracs;
       fr.push_back(relax);
       out.set_attribute("/theory", "occupation_time_fractions", fr);
       out.set_attribute("/theory", "occupation_start", FlatSharpWells::sharp_minimum());
     }
-    // the activated regime
-    w("/activated", "batch", batches_a);
-    w("/activated", "barrier_over_D_flat", a_dl_f);
-    w("/activated", "barrier_over_D_sharp", a_dl_s);
-    w("/activated", "delta_phi_flat", a_dphi_f);
-    w("/activated", "delta_phi_sharp", a_dphi_s);
-    w("/activated", "tau_flat_quadrature", a_q_f);
-    w("/activated", "tau_sharp_quadrature", a_q_s);
-    w("/activated", "tau_flat_quadrature_rel_error", a_qerr_f);
-    w("/activated", "tau_sharp_quadrature_rel_error", a_qerr_s);
-    w("/activated", "tau_flat_chain", a_ch_f);
-    w("/activated", "tau_sharp_chain", a_ch_s);
-    w("/activated", "tau_flat_chain_rel_error", a_cherr_f);
-    w("/activated", "tau_sharp_chain_rel_error", a_cherr_s);
-    w("/activated", "tau_flat_xie", a_x_f);
-    w("/activated", "tau_sharp_xie", a_x_s);
-    w("/activated", "xie_accuracy_flat", a_xacc_f);
-    w("/activated", "xie_accuracy_sharp", a_xacc_s);
-    w("/activated", "xie_holds_flat", a_holds_f);
-    w("/activated", "xie_holds_sharp", a_holds_s);
-    w("/activated", "sgd_tau_flat", a_sgd_f);
-    w("/activated", "sgd_tau_flat_se", a_sgd_fse);
-    w("/activated", "sgd_tau_sharp", a_sgd_s);
-    w("/activated", "sgd_tau_sharp_se", a_sgd_sse);
     out.set_attribute("/activated", "eta", eta_a);
     out.set_attribute("/activated", "sigma", cfg.get<double>("activated.sigma"));
     out.set_attribute("/activated", "floor_sigma", cfg.get<double>("activated.floor_sigma"));
     out.set_attribute("/activated", "H_barrier", Hb);
-    w("/isotropic", "tau_flat", iso_f);
-    w("/isotropic", "tau_flat_se", iso_fse);
-    w("/isotropic", "tau_sharp", iso_s);
-    w("/isotropic", "tau_sharp_se", iso_sse);
     for (auto [g, f] : {std::pair{"/sgd", f_sgd}, std::pair{"/sde", f_sde}, std::pair{"/isotropic", f_iso}}) {
       out.set_attribute(g, "ln_ratio_slope", f.b);
       out.set_attribute(g, "ln_ratio_slope_se", f.se_b);
@@ -807,9 +645,9 @@ int main(int argc, char** argv) {
     {
       const std::size_t im = P / 2;
       const auto B = static_cast<Index>(std::llround(batches[im]));
-      LabelNoiseSmeDiffusion1D<FlatSharpWells> D(noise, eta, B, Sampling::with_replacement);
-      const double c_mode = batch_noise_factor(noise.num_samples(), B, Sampling::with_replacement);
-      D.scale *= theo.temperature_factor() * theo.batch_noise_factor(c_mode) / c_mode;  // the theory's D
+      const auto D =
+          theory_D(LabelNoiseSmeDiffusion1D<FlatSharpWells>(noise, eta, B, Sampling::with_replacement),
+                   noise.num_samples(), B);
       const Index n = 801;
       Vec th = Vec::LinSpaced(n, lo, hi), Lv(n), Dv(n);
       for (Index k = 0; k < n; ++k) Lv[k] = wells.value1(th[k]), Dv[k] = D(th[k]);
@@ -818,7 +656,7 @@ int main(int argc, char** argv) {
       out.write("/landscape/loss", Lv);
       out.write("/landscape/diffusion", Dv);
       out.write("/landscape/p_stationary", theory::stationary_density_1d(lp, D, lo, hi, th));
-      const double Ti = T_iso[im];
+      const double Ti = col["/theory/T_iso"][im];
       out.write("/landscape/p_gibbs", theory::stationary_density_1d(
                                           lp, [Ti](double) { return Ti; }, lo, hi, th));
       out.set_attribute("/landscape", "batch", static_cast<std::int64_t>(B));

@@ -14,9 +14,6 @@
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <Eigen/QR>
-
 #include "sgdsde/ensemble/bridge_passage.hpp"
 #include "sgdsde/ensemble/first_passage.hpp"
 #include "sgdsde/ensemble/passive_observer.hpp"
@@ -24,6 +21,7 @@
 #include "sgdsde/fokker_planck/generator.hpp"
 #include "sgdsde/fokker_planck/mfpt.hpp"
 #include "sgdsde/harness/experiment.hpp"
+#include "sgdsde/io/columns.hpp"
 #include "sgdsde/io/distributions.hpp"
 #include "sgdsde/io/first_passage_io.hpp"
 #include "sgdsde/landscapes/channel_double_well.hpp"
@@ -36,6 +34,8 @@
 #include "sgdsde/sde/ensemble_langevin.hpp"
 #include "sgdsde/stats/distribution_comparison.hpp"
 #include "sgdsde/stats/linear_fit.hpp"
+#include "sgdsde/stats/paired_delay.hpp"
+#include "sgdsde/stats/polynomial_fit.hpp"
 #include "sgdsde/stats/theory.hpp"
 #include "sgdsde/stats/theory/chain_mfpt.hpp"
 
@@ -70,50 +70,6 @@ Passages run_passages(Model& model, const Vec& start, Index M, long n_steps, Ind
   opt.stop_when_all_passed = true;
   run_ensemble(model, x, opt, passive, passive_bridge, target);
   return {saddle.steps(), bridge.steps(), target.steps(), n_steps};
-}
-
-/// Paired delay of the passage seen at the steps over the bridge-corrected one, relative to the
-/// latter's mean: R = mean(t − t_bridge)/mean(t_bridge), se by the delta method.
-struct Ratio {
-  double value, se;
-};
-Ratio monitoring_delay(const std::vector<std::int64_t>& seen, const std::vector<std::int64_t>& bridged) {
-  double sd = 0, sb = 0;
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < seen.size(); ++i)
-    if (seen[i] >= 0 && bridged[i] >= 0) {
-      sd += static_cast<double>(seen[i] - bridged[i]);
-      sb += static_cast<double>(bridged[i]);
-      ++n;
-    }
-  if (n < 2 || sb <= 0) return {std::nan(""), std::nan("")};
-  const double R = sd / sb, mb = sb / static_cast<double>(n);
-  double v = 0;
-  for (std::size_t i = 0; i < seen.size(); ++i)
-    if (seen[i] >= 0 && bridged[i] >= 0) {
-      const double r = static_cast<double>(seen[i] - bridged[i]) - R * static_cast<double>(bridged[i]);
-      v += r * r;
-    }
-  v /= static_cast<double>(n - 1);
-  return {R, std::sqrt(v / static_cast<double>(n)) / mb};
-}
-
-/// Intercept at T = 0 of the least-squares polynomial of degree `deg` through (T_i, r_i), and the
-/// weights w_i with intercept = Σ w_i r_i (to carry the r_i's grid errors).
-std::pair<double, std::vector<double>> poly_intercept(const std::vector<double>& T,
-                                                      const std::vector<double>& r, int deg) {
-  const auto n = static_cast<Index>(T.size());
-  Mat V(n, deg + 1);
-  for (Index i = 0; i < n; ++i)
-    for (int j = 0; j <= deg; ++j) V(i, j) = std::pow(T[static_cast<std::size_t>(i)], j);
-  const Mat pinv = V.completeOrthogonalDecomposition().pseudoInverse();
-  std::vector<double> w(T.size());
-  double a = 0;
-  for (Index i = 0; i < n; ++i) {
-    w[static_cast<std::size_t>(i)] = pinv(0, i);
-    a += pinv(0, i) * r[static_cast<std::size_t>(i)];
-  }
-  return {a, w};
 }
 
 struct Measured {
@@ -198,15 +154,45 @@ int main(int argc, char** argv) {
     co.left = -3.0;
 
     const auto nT = temps.size();
-    std::vector<double> T_act(nT), inv_T(nT), tau_q(nT), tau_qs(nT), tau_k(nT), chain_eta(nT),
-        chain_eta_s(nT), chain_small(nT), grid_eta(nT), grid_small(nT);
-    std::vector<double> m_sgd(nT), se_sgd(nT), m_em(nT), se_em(nT), m_small(nT), se_small(nT), m_sgd_s(nT),
-        se_sgd_s(nT), m_em_s(nT), se_em_s(nT);
+    io::Columns per_T(nT);  // the tables of this part, one column per dataset
+    std::vector<double> inv_T(nT), grid_eta(nT), grid_small(nT);
+    auto& T_act = per_T.column("/theory/T");
+    auto& tau_q = per_T.column("/theory/tau_quadrature");
+    auto& tau_qs = per_T.column("/theory/tau_quadrature_saddle");
+    auto& tau_k = per_T.column("/theory/tau_kramers");
+    auto& chain_eta = per_T.column("/theory/tau_chain_eta");
+    auto& chain_eta_s = per_T.column("/theory/tau_chain_eta_saddle");
+    auto& chain_small = per_T.column("/theory/tau_chain_dt_small");
+    auto& m_sgd = per_T.column("/sgd/mean");
+    auto& se_sgd = per_T.column("/sgd/std_error");
+    auto& m_em = per_T.column("/sde/em_eta/mean");
+    auto& se_em = per_T.column("/sde/em_eta/std_error");
+    auto& m_small = per_T.column("/sde/em_small/mean");
+    auto& se_small = per_T.column("/sde/em_small/std_error");
+    auto& m_sgd_s = per_T.column("/sgd/mean_saddle");
+    auto& se_sgd_s = per_T.column("/sgd/std_error_saddle");
+    auto& m_em_s = per_T.column("/sde/em_eta/mean_saddle");
+    auto& se_em_s = per_T.column("/sde/em_eta/std_error_saddle");
     // passage to the barrier top: discrete monitoring (seen at the steps) vs the bridge correction
-    std::vector<double> tau_qs_shift_eta(nT), tau_qs_shift_small(nT), chain_eta_sb(nT), chain_small_s(nT),
-        chain_small_sb(nT), m_sgd_sb(nT), se_sgd_sb(nT), m_small_s(nT), se_small_s(nT), m_small_sb(nT),
-        se_small_sb(nT), delay_sgd(nT), delay_sgd_se(nT), delay_bgk(nT), delay_chain(nT), delay_small(nT),
-        delay_small_se(nT), delay_bgk_small(nT), delay_chain_small(nT);
+    auto& tau_qs_shift_eta = per_T.column("/theory/tau_quadrature_saddle_shifted_eta");
+    auto& tau_qs_shift_small = per_T.column("/theory/tau_quadrature_saddle_shifted_dt_small");
+    auto& chain_eta_sb = per_T.column("/theory/tau_chain_eta_saddle_bridge");
+    auto& chain_small_s = per_T.column("/theory/tau_chain_dt_small_saddle");
+    auto& chain_small_sb = per_T.column("/theory/tau_chain_dt_small_saddle_bridge");
+    auto& m_sgd_sb = per_T.column("/sgd/mean_saddle_bridge");
+    auto& se_sgd_sb = per_T.column("/sgd/std_error_saddle_bridge");
+    auto& m_small_s = per_T.column("/sde/em_small/mean_saddle");
+    auto& se_small_s = per_T.column("/sde/em_small/std_error_saddle");
+    auto& m_small_sb = per_T.column("/sde/em_small/mean_saddle_bridge");
+    auto& se_small_sb = per_T.column("/sde/em_small/std_error_saddle_bridge");
+    auto& delay_sgd = per_T.column("/sgd/monitoring_delay");
+    auto& delay_sgd_se = per_T.column("/sgd/monitoring_delay_se");
+    auto& delay_bgk = per_T.column("/theory/monitoring_delay_bgk_eta");
+    auto& delay_chain = per_T.column("/theory/monitoring_delay_chain_eta");
+    auto& delay_small = per_T.column("/sde/em_small/monitoring_delay");
+    auto& delay_small_se = per_T.column("/sde/em_small/monitoring_delay_se");
+    auto& delay_bgk_small = per_T.column("/theory/monitoring_delay_bgk_dt_small");
+    auto& delay_chain_small = per_T.column("/theory/monitoring_delay_chain_dt_small");
     const double c1 = theory::kramers_first_correction_1d(8.0, -24.0, 24.0, -4.0, 0.0, 24.0);
     const double min_barrier_over_T = cfg.get<double>("kramers.asymptote_min_barrier_over_T");
     std::int64_t censored = 0;
@@ -319,8 +305,8 @@ int main(int argc, char** argv) {
       m_sgd_sb[i] = asb.mean, se_sgd_sb[i] = asb.std_error;
       m_small_s[i] = cs_.mean, se_small_s[i] = cs_.std_error, m_small_sb[i] = csb_.mean,
       se_small_sb[i] = csb_.std_error;
-      const Ratio dsgd = monitoring_delay(ps.saddle, ps.saddle_bridge);
-      const Ratio dsmall = monitoring_delay(pm.saddle, pm.saddle_bridge);
+      const stats::PairedDelay dsgd = stats::paired_relative_delay(ps.saddle, ps.saddle_bridge);
+      const stats::PairedDelay dsmall = stats::paired_relative_delay(pm.saddle, pm.saddle_bridge);
       delay_sgd[i] = dsgd.value, delay_sgd_se[i] = dsgd.se, delay_small[i] = dsmall.value,
       delay_small_se[i] = dsmall.se;
       delay_bgk[i] = tau_qs_shift_eta[i] / tau_qs[i] - 1.0;
@@ -368,7 +354,8 @@ int main(int argc, char** argv) {
     // Where the exact law and the asymptote differ by more than the test resolves (predicted from the
     // quadrature and M before the runs: difference > 7 expected se + model error, power >= 97.7%): the
     // measurement must reject the bare asymptote.
-    std::vector<double> ratio_meas(nT), ratio_meas_se(nT), ratio_pred(nT);
+    std::vector<double> ratio_meas(nT), ratio_meas_se(nT);
+    auto& ratio_pred = per_T.column("/theory/kramers_ratio_first_order");
     for (std::size_t i = 0; i < nT; ++i) {
       const double T = T_act[i];
       const std::string Ts = "T=" + std::to_string(T).substr(0, 5) + ": ";
@@ -454,9 +441,16 @@ int main(int argc, char** argv) {
     const double eta_l = cfg.get<double>("label_noise.eta"),
                  floor_s = cfg.get<double>("label_noise.floor_sigma");
     const Index B_l = cfg.get<std::int64_t>("label_noise.batch");
-    const FlatSharpWells sym(1.0);  // L = ½ (w² − 1)²: a double well with ΔL = ½
-    std::vector<double> ln_q(sig.size()), ln_chain(sig.size()), ln_sgd(sig.size()), ln_sgd_se(sig.size()),
-        ln_sme(sig.size()), ln_sme_se(sig.size()), ln_gibbs(sig.size()), ln_Dmin(sig.size());
+    const FlatSharpWells sym(1.0);      // L = ½ (w² − 1)²: a double well with ΔL = ½
+    io::Columns per_sigma(sig.size());  // the tables of this part, one column per dataset
+    auto& ln_q = per_sigma.column("/theory/label_noise/tau_quadrature");
+    auto& ln_chain = per_sigma.column("/theory/label_noise/tau_chain");
+    auto& ln_sgd = per_sigma.column("/sgd/label_noise/mean");
+    auto& ln_sgd_se = per_sigma.column("/sgd/label_noise/std_error");
+    auto& ln_sme = per_sigma.column("/sde/label_noise/mean");
+    auto& ln_sme_se = per_sigma.column("/sde/label_noise/std_error");
+    auto& ln_gibbs = per_sigma.column("/theory/label_noise/tau_isotropic_at_D_min");
+    auto& ln_Dmin = per_sigma.column("/theory/label_noise/D_min");
     for (std::size_t i = 0; i < sig.size(); ++i) {
       const auto problem =
           LabelNoise<FlatSharpWells>::isotropic(sym, N, sig[i], floor_s, seed + 31337 * (i + 1));
@@ -524,14 +518,7 @@ int main(int argc, char** argv) {
                  "THEORY §5 quadrature with D(w); model error O(eta) = |chain - quadrature| (computed)");
     }
     out.write("/theory/label_noise/sigma", sig);
-    out.write("/theory/label_noise/tau_quadrature", ln_q);
-    out.write("/theory/label_noise/tau_chain", ln_chain);
-    out.write("/theory/label_noise/tau_isotropic_at_D_min", ln_gibbs);
-    out.write("/theory/label_noise/D_min", ln_Dmin);
-    out.write("/sgd/label_noise/mean", ln_sgd);
-    out.write("/sgd/label_noise/std_error", ln_sgd_se);
-    out.write("/sde/label_noise/mean", ln_sme);
-    out.write("/sde/label_noise/std_error", ln_sme_se);
+    per_sigma.write(out);
     out.set_attribute("/theory/label_noise", "eta", eta_l);
     out.set_attribute("/theory/label_noise", "batch", static_cast<std::int64_t>(B_l));
     out.set_attribute("/theory/label_noise", "floor_sigma", floor_s);
@@ -591,8 +578,14 @@ int main(int argc, char** argv) {
     };
     const auto fpT = cfg.get<std::vector<double>>("eyring_kramers.fp_temperatures");
     const double fit_max_T = cfg.get<double>("eyring_kramers.fp_fit_max_T");
-    std::vector<double> fp_tau(fpT.size()), fp_grid(fpT.size()), fp_ek(fpT.size()), fp_cut(fpT.size()),
-        fp_ratio(fpT.size()), fp_ratio_cut(fpT.size()), fp_quad_cut(fpT.size());
+    io::Columns ek_fp(fpT.size());  // the tables of this part, one column per dataset
+    auto& fp_tau = ek_fp.column("/eyring_kramers/fp/tau_fp");
+    auto& fp_grid = ek_fp.column("/eyring_kramers/fp/grid_error");
+    auto& fp_ek = ek_fp.column("/eyring_kramers/fp/tau_eyring_kramers");
+    auto& fp_cut = ek_fp.column("/eyring_kramers/fp/tau_kramers_1d_cut");
+    auto& fp_ratio = ek_fp.column("/eyring_kramers/fp/ratio_fp_ek");
+    auto& fp_ratio_cut = ek_fp.column("/eyring_kramers/fp/ratio_fp_cut");
+    auto& fp_quad_cut = ek_fp.column("/eyring_kramers/fp/tau_quadrature_1d_cut");
     std::vector<double> fitT, fit_r, fit_r_cut, fit_grid;
     for (std::size_t j = 0; j < fpT.size(); ++j) {
       const FpResult r = fp_mfpt(fpT[j]);
@@ -620,10 +613,10 @@ int main(int argc, char** argv) {
     for (std::size_t j = 0; j < by_T.size(); ++j) by_T[j] = j;
     std::sort(by_T.begin(), by_T.end(), [&](auto a, auto b) { return fitT[a] < fitT[b]; });
     auto extrapolate = [&](const std::vector<double>& r, double scale) {
-      const auto [a2, w2] = poly_intercept(fitT, r, 2);
+      const auto [a2, w2] = stats::polynomial_intercept(fitT, r, 2);
       std::vector<double> t3, r3;
       for (std::size_t j = 0; j < 3; ++j) t3.push_back(fitT[by_T[j]]), r3.push_back(r[by_T[j]]);
-      const double a1 = poly_intercept(t3, r3, 1).first;
+      const double a1 = stats::polynomial_intercept(t3, r3, 1).first;
       double g = 0;
       for (std::size_t j = 0; j < fitT.size(); ++j) g += std::abs(w2[j]) * fit_grid[j] * scale;
       return std::pair<double, double>{a2, std::abs(a2 - a1) + g};
@@ -652,8 +645,18 @@ int main(int argc, char** argv) {
     const auto mcT = cfg.get<std::vector<double>>("eyring_kramers.mc_temperatures");
     const Index M2 = cfg.get<std::int64_t>("eyring_kramers.particles");
     const std::size_t nM = mcT.size();
-    std::vector<double> mc_T(nM), mc_fp(nM), mc_fp_grid(nM), mc_ek(nM), mc_cut_quad(nM), mc_sgd(nM),
-        mc_sgd_se(nM), mc_em(nM), mc_em_se(nM), mc_small(nM), mc_small_se(nM);
+    io::Columns ek_mc(nM);  // the tables of this part, one column per dataset
+    auto& mc_T = ek_mc.column("/eyring_kramers/mc/T");
+    auto& mc_fp = ek_mc.column("/eyring_kramers/mc/tau_fp");
+    auto& mc_fp_grid = ek_mc.column("/eyring_kramers/mc/grid_error");
+    auto& mc_ek = ek_mc.column("/eyring_kramers/mc/tau_eyring_kramers");
+    auto& mc_cut_quad = ek_mc.column("/eyring_kramers/mc/tau_quadrature_1d_cut");
+    auto& mc_sgd = ek_mc.column("/eyring_kramers/sgd/mean");
+    auto& mc_sgd_se = ek_mc.column("/eyring_kramers/sgd/std_error");
+    auto& mc_em = ek_mc.column("/eyring_kramers/em_eta/mean");
+    auto& mc_em_se = ek_mc.column("/eyring_kramers/em_eta/std_error");
+    auto& mc_small = ek_mc.column("/eyring_kramers/em_small/mean");
+    auto& mc_small_se = ek_mc.column("/eyring_kramers/em_small/std_error");
     Vec start2(2);
     start2 << -1.0, 0.0;
     // O(dt) error of EM in 2-D (estimate, no exact 2-D chain): the 1-D chain's error on the cut plus
@@ -718,13 +721,7 @@ int main(int argc, char** argv) {
                        "determinant) must be more than 5 se + model error away from the measurement");
     }
     out.write("/eyring_kramers/fp/T", fpT);
-    out.write("/eyring_kramers/fp/tau_fp", fp_tau);
-    out.write("/eyring_kramers/fp/grid_error", fp_grid);
-    out.write("/eyring_kramers/fp/tau_eyring_kramers", fp_ek);
-    out.write("/eyring_kramers/fp/tau_kramers_1d_cut", fp_cut);
-    out.write("/eyring_kramers/fp/tau_quadrature_1d_cut", fp_quad_cut);
-    out.write("/eyring_kramers/fp/ratio_fp_ek", fp_ratio);
-    out.write("/eyring_kramers/fp/ratio_fp_cut", fp_ratio_cut);
+    ek_fp.write(out);
     out.set_attribute("/eyring_kramers/fp", "intercept", icpt);
     out.set_attribute("/eyring_kramers/fp", "intercept_tolerance", icpt_tol);
     out.set_attribute("/eyring_kramers/fp", "intercept_cut", icpt_cut);
@@ -732,18 +729,8 @@ int main(int argc, char** argv) {
     out.set_attribute("/eyring_kramers/fp", "fit_max_T", fit_max_T);
     out.set_attribute("/eyring_kramers/fp", "h_coarse", 1.0 / cells_unit);
     out.set_attribute("/eyring_kramers/fp", "cells_fine", static_cast<std::int64_t>(fp_cells_fine));
-    out.write("/eyring_kramers/mc/T", mc_T);
+    ek_mc.write(out);
     out.write("/eyring_kramers/mc/T_nominal", mcT);
-    out.write("/eyring_kramers/mc/tau_fp", mc_fp);
-    out.write("/eyring_kramers/mc/grid_error", mc_fp_grid);
-    out.write("/eyring_kramers/mc/tau_eyring_kramers", mc_ek);
-    out.write("/eyring_kramers/mc/tau_quadrature_1d_cut", mc_cut_quad);
-    out.write("/eyring_kramers/sgd/mean", mc_sgd);
-    out.write("/eyring_kramers/sgd/std_error", mc_sgd_se);
-    out.write("/eyring_kramers/em_eta/mean", mc_em);
-    out.write("/eyring_kramers/em_eta/std_error", mc_em_se);
-    out.write("/eyring_kramers/em_small/mean", mc_small);
-    out.write("/eyring_kramers/em_small/std_error", mc_small_se);
     out.set_attribute("/eyring_kramers", "kappa", kappa);
     out.set_attribute("/eyring_kramers", "alpha", alpha);
     out.set_attribute("/eyring_kramers", "barrier", dL);
@@ -761,56 +748,20 @@ int main(int argc, char** argv) {
                      "runs last max_time_factor x the predicted MFPT; a censored mean would be biased low");
 
     // ---- theory and per-T summaries --------------------------------------------------------------
-    out.write("/theory/T", T_act);
+    per_T.write(out);
     out.write("/theory/T_nominal", temps);
-    out.write("/theory/tau_quadrature", tau_q);
-    out.write("/theory/tau_quadrature_saddle", tau_qs);
-    out.write("/theory/tau_kramers", tau_k);
-    out.write("/theory/tau_chain_eta", chain_eta);
-    out.write("/theory/tau_chain_eta_saddle", chain_eta_s);
-    out.write("/theory/tau_chain_dt_small", chain_small);
     out.set_attribute("/theory", "barrier", dL);
     out.set_attribute("/theory", "curvature_min", h_min);
     out.set_attribute("/theory", "curvature_saddle", h_sad);
     out.set_attribute("/theory", "eta", eta);
     out.set_attribute("/theory", "dt_small", dts);
     out.set_attribute("/theory", "arrhenius_slope_quadrature", f_q.b);
-    out.write("/sgd/mean", m_sgd);
-    out.write("/sgd/std_error", se_sgd);
-    out.write("/sgd/mean_saddle", m_sgd_s);
-    out.write("/sgd/std_error_saddle", se_sgd_s);
-    out.write("/sde/em_eta/mean", m_em);
-    out.write("/sde/em_eta/std_error", se_em);
-    out.write("/sde/em_eta/mean_saddle", m_em_s);
-    out.write("/sde/em_eta/std_error_saddle", se_em_s);
-    out.write("/sde/em_small/mean", m_small);
-    out.write("/sde/em_small/std_error", se_small);
     out.set_attribute("/sgd", "arrhenius_slope", f_sgd.b);
     out.set_attribute("/sgd", "arrhenius_slope_se", f_sgd.se_b);
     out.set_attribute("/sde/em_small", "arrhenius_slope", f_small.b);
     out.set_attribute("/sde/em_small", "arrhenius_slope_se", f_small.se_b);
-    out.write("/theory/tau_quadrature_saddle_shifted_eta", tau_qs_shift_eta);
-    out.write("/theory/tau_quadrature_saddle_shifted_dt_small", tau_qs_shift_small);
-    out.write("/theory/tau_chain_eta_saddle_bridge", chain_eta_sb);
-    out.write("/theory/tau_chain_dt_small_saddle", chain_small_s);
-    out.write("/theory/tau_chain_dt_small_saddle_bridge", chain_small_sb);
-    out.write("/theory/kramers_ratio_first_order", ratio_pred);
     out.set_attribute("/theory", "kramers_c1", c1);
     out.set_attribute("/theory", "monitoring_beta", theory::discrete_monitoring_beta);
-    out.write("/sgd/mean_saddle_bridge", m_sgd_sb);
-    out.write("/sgd/std_error_saddle_bridge", se_sgd_sb);
-    out.write("/sgd/monitoring_delay", delay_sgd);
-    out.write("/sgd/monitoring_delay_se", delay_sgd_se);
-    out.write("/sde/em_small/mean_saddle", m_small_s);
-    out.write("/sde/em_small/std_error_saddle", se_small_s);
-    out.write("/sde/em_small/mean_saddle_bridge", m_small_sb);
-    out.write("/sde/em_small/std_error_saddle_bridge", se_small_sb);
-    out.write("/sde/em_small/monitoring_delay", delay_small);
-    out.write("/sde/em_small/monitoring_delay_se", delay_small_se);
-    out.write("/theory/monitoring_delay_bgk_eta", delay_bgk);
-    out.write("/theory/monitoring_delay_bgk_dt_small", delay_bgk_small);
-    out.write("/theory/monitoring_delay_chain_eta", delay_chain);
-    out.write("/theory/monitoring_delay_chain_dt_small", delay_chain_small);
     out.set_attribute("/", "longest_run_time", longest_run);
   });
 }

@@ -20,8 +20,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <functional>
-#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +30,7 @@
 #include "sgdsde/fokker_planck/fokker_planck.hpp"
 #include "sgdsde/fokker_planck/relaxation_1d.hpp"
 #include "sgdsde/harness/experiment.hpp"
+#include "sgdsde/harness/relaxation_case_1d.hpp"
 #include "sgdsde/io/distribution_checks.hpp"
 #include "sgdsde/landscapes/landscapes.hpp"
 #include "sgdsde/noise/additive.hpp"
@@ -75,167 +74,6 @@ MetricValues scaled(MetricValues m, double s) {
   for (auto& [k, v] : m) v *= s;
   return m;
 }
-
-/// A 1-D case started at one point x0 and followed to the end of the run: the runs with histograms at
-/// the snapshot steps and at the end, the exact references at those times (the EM chain at dt = η —
-/// SGD's Gaussian chain —, the EM chain at the small dt of the SDE run, and Fokker–Planck) and the
-/// transient checks. `split` divides the two basins; "lower mass" is the mass below it, taken from
-/// bins in the same way for histograms and references (a fraction of the bin holding the split).
-struct Relaxation1D {
-  std::string cs;
-  double lo = 0, hi = 0, x0 = 0, split = 0, eta = 0;
-  Index bins = 0, refine = 0, pad = 0;
-  long small = 1, steps = 0;
-  std::vector<long> snap_steps;
-
-  /// SGD's exact transition matrix on the padded grid (lo, hi, n) when its noise takes finitely many
-  /// values (B = 1): its exact chain is then the reference for SGD; unset: the Gaussian chain is.
-  std::function<Mat(double, double, Index)> sgd_kernel;
-
-  std::vector<long> all_steps, small_steps;
-  std::vector<double> times;
-  Mat chain_cells, small_cells, fp_cells, sgd_cells;
-  Index refine_small = 0;  ///< cells per bin of the small-dt chain
-
-  [[nodiscard]] stats::Histogram1D empty() const { return stats::Histogram1D(lo, hi, bins); }
-  [[nodiscard]] double plo() const {
-    return lo - static_cast<double>(pad) * (hi - lo) / static_cast<double>(bins);
-  }
-  [[nodiscard]] std::size_t n_snap() const { return snap_steps.size(); }
-
-  /// lp: L'; Dm: the diffusion the predictions use; fpk: Fokker–Planck on [lo, hi] with bins·refine cells.
-  template <class LP, class Diff>
-  void references(const LP& lp, const Diff& Dm, const fp::FokkerPlanck<1>& fpk) {
-    require(std::is_sorted(snap_steps.begin(), snap_steps.end()) && !snap_steps.empty() &&
-                snap_steps.front() > 0 && snap_steps.back() < steps,
-            cs + ": snapshot times must increase, be > 0 and end before the run's time");
-    all_steps = snap_steps;
-    all_steps.push_back(steps);
-    small_steps.clear();
-    times.clear();
-    for (long k : snap_steps) small_steps.push_back(k * small);
-    for (long k : all_steps) times.push_back(static_cast<double>(k) * eta);
-    chain_cells = fp::chain_transient_cells(lp, Dm, eta, lo, hi, bins, refine, pad, x0, all_steps);
-    // The small-dt chain's kernel is narrower: refine its cells until they are ≤ half its width.
-    const double dt_s = eta / static_cast<double>(small), w = (hi - lo) / static_cast<double>(bins);
-    double s_min = std::numeric_limits<double>::infinity();
-    for (double x = plo(); x <= hi + (lo - plo()); x += w / static_cast<double>(refine))
-      s_min = std::min(s_min, std::sqrt(2.0 * Dm(x) * dt_s));
-    refine_small =
-        refine *
-        std::max<Index>(1, static_cast<Index>(std::ceil(2.0 * w / static_cast<double>(refine) / s_min)));
-    small_cells = fp::chain_transient_cells(lp, Dm, dt_s, lo, hi, bins, refine_small, pad, x0, small_steps);
-    fp_cells = fp::fp_transient_cells(fpk, x0, times, eta / 2.0).cwiseMax(0.0);
-    if (sgd_kernel) {
-      const double w = (hi - lo) / static_cast<double>(bins), p = static_cast<double>(pad) * w;
-      sgd_cells = fp::kernel_transient_cells(sgd_kernel(lo - p, hi + p, (bins + 2 * pad) * refine), lo, hi,
-                                             bins, pad, x0, all_steps);
-    } else {
-      sgd_cells = chain_cells;
-    }
-  }
-  /// Whether SGD's reference is its exact (discrete-noise) chain rather than the Gaussian one.
-  [[nodiscard]] bool exact_sgd_chain() const { return static_cast<bool>(sgd_kernel); }
-  /// Bin masses inside [lo, hi] of the chains (snapshot j; j = n_snap() is the end) and of FP.
-  [[nodiscard]] Vec chain_bins(std::size_t j) const { return padded_bins(chain_cells, j); }
-  [[nodiscard]] Vec sgd_bins(std::size_t j) const { return padded_bins(sgd_cells, j); }
-  [[nodiscard]] double sgd_lower(std::size_t j) const { return padded_lower(sgd_cells, j); }
-  [[nodiscard]] Vec small_bins(std::size_t j) const { return padded_bins(small_cells, j, refine_small); }
-  [[nodiscard]] Vec fp_bins(std::size_t j) const {
-    return fp::cells_to_bins(fp_cells.col(static_cast<Index>(j)), bins, refine);
-  }
-  [[nodiscard]] double chain_lower(std::size_t j) const { return padded_lower(chain_cells, j); }
-  [[nodiscard]] double small_lower(std::size_t j) const { return padded_lower(small_cells, j, refine_small); }
-  [[nodiscard]] double fp_lower(std::size_t j) const { return lower_of(fp_bins(j), 0.0, 0.0); }
-  /// The lower mass of bin masses on [lo, hi] (nothing outside).
-  [[nodiscard]] double lower_of_bins(const Vec& p) const { return lower_of(p, 0.0, 0.0); }
-  /// The lower mass of a histogram and its binomial standard error.
-  [[nodiscard]] std::pair<double, double> lower(const stats::Histogram1D& h) const {
-    const double n = static_cast<double>(h.total() - h.nan_count());
-    const double m =
-        lower_of(h.counts_vec(), static_cast<double>(h.underflow()), static_cast<double>(h.overflow()));
-    return {m, std::sqrt(m * (1.0 - m) / n)};
-  }
-
-  /// Runs `model` from x0 with histograms at `at` (its own steps); x holds the final states.
-  template <class Model>
-  HistogramsAtSteps1D run(Model& model, const std::vector<long>& at, Index M, Ensemble& x,
-                          Index& diverged) const {
-    HistogramsAtSteps1D snaps(empty(), at);
-    x = Ensemble::Constant(1, M, x0);
-    RunOptions o;
-    o.n_steps = at.back();
-    diverged += run_ensemble(model, x, o, snaps).diverged;
-    return snaps;
-  }
-
-  /// At each snapshot: SGD vs its chain's law (TV, no model error), the SDE vs FP (TV, model error its
-  /// EM chain's distance to FP), and the lower mass of each against FP with the gap predicted two-sided.
-  void transient_checks(io::ResultsFile& f, io::Checks& checks, const HistogramsAtSteps1D& sgd,
-                        const HistogramsAtSteps1D& sde, const stats::ComparisonOptions& opt,
-                        const std::string& lower_name) const {
-    const auto geo = stats::BinGeometry::of(empty());
-    const std::string tg = "/theory/" + cs;
-    f.write(tg + "/snapshot_times", std::vector<double>(times.begin(), times.end() - 1));
-    for (std::size_t j = 0; j < n_snap(); ++j) {
-      char tl[40];
-      std::snprintf(tl, sizeof tl, " t = %g: ", times[j]);
-      const std::string at = cs + tl, sub = "/snapshots/" + std::to_string(j);
-      io::write_histogram(f, "/sgd/" + cs + sub + "/histogram", sgd.histogram(j), "sgd", cs);
-      io::write_histogram(f, "/sde/" + cs + "/em_small_dt" + sub + "/histogram", sde.histogram(j), "sde_em",
-                          cs);
-      io::write_probabilities(f, tg + sub + "/em_chain", chain_bins(j), geo, "em_chain", cs);
-      if (exact_sgd_chain())
-        io::write_probabilities(f, tg + sub + "/sgd_chain", sgd_bins(j), geo, "em_chain", cs);
-      io::write_probabilities(f, "/fokker_planck/" + cs + sub, fp_bins(j), geo, "fokker_planck", cs);
-      f.set_attribute(tg + sub + "/em_chain", "time", times[j]);
-      io::check_tv_matches(f, checks, "/sgd/" + cs + sub + "/vs_sgd_chain",
-                           at + (exact_sgd_chain() ? "SGD vs its exact chain" : "SGD vs EM-chain law"),
-                           sgd.histogram(j).counts_vec(), sgd_bins(j), geo, 0.0, sgd_note(), opt);
-      const double me = io::density_distances(small_bins(j), fp_bins(j), geo).at("tv");
-      io::check_tv_matches(f, checks, "/sde/" + cs + "/em_small_dt" + sub + "/vs_fokker_planck",
-                           at + "SDE (EM, dt = eta/" + std::to_string(small) + ") vs FP",
-                           sde.histogram(j).counts_vec(), fp_bins(j), geo, me,
-                           "d(EM chain at that dt, FP): its O(dt) bias, computed", opt);
-      const auto [m_sgd, se_sgd] = lower(sgd.histogram(j));
-      const double m_fp = fp_lower(j);
-      checks.add(at + lower_name + ", SGD - FP", m_sgd - m_fp, se_sgd, sgd_lower(j) - m_fp, 5.0 * se_sgd,
-                 std::string("the O(eta) gap between SGD and the continuous law, predicted by SGD's ") +
-                     (exact_sgd_chain() ? "exact chain" : "Gaussian chain (EM at dt = eta)") +
-                     " minus FP, two-sided; tolerance 5 se (binomial)");
-      const auto [m_sde, se_sde] = lower(sde.histogram(j));
-      checks.add(at + lower_name + ", SDE (small dt) - FP", m_sde - m_fp, se_sde, small_lower(j) - m_fp,
-                 5.0 * se_sde, "the SDE's O(dt) gap, predicted by its EM chain minus FP; tolerance 5 se");
-    }
-  }
-
- private:
-  [[nodiscard]] std::string sgd_note() const {
-    return exact_sgd_chain()
-               ? "0: SGD after k steps IS this chain after k steps (its noise is one of the N per-sample "
-                 "values, uniformly; cells of the law by linear deposit)"
-               : "0: SGD after k steps IS its Gaussian chain after k steps up to the "
-                 "non-Gaussianity of its noise";
-  }
-  [[nodiscard]] Vec padded_bins(const Mat& cells, std::size_t j, Index r = 0) const {
-    r = r > 0 ? r : refine;
-    return fp::cells_to_bins(cells.col(static_cast<Index>(j)), bins, r, pad * r);
-  }
-  [[nodiscard]] double padded_lower(const Mat& cells, std::size_t j, Index r = 0) const {
-    r = r > 0 ? r : refine;
-    const Vec c = cells.col(static_cast<Index>(j));
-    const Index n_in = bins * r, off = pad * r;
-    return lower_of(padded_bins(cells, j, r), c.head(off).sum(), c.tail(c.size() - off - n_in).sum());
-  }
-  /// (below + masses of the bins under split + the split bin's fraction) / everything.
-  [[nodiscard]] double lower_of(const Vec& in_range, double below, double above) const {
-    const double w = (hi - lo) / static_cast<double>(bins);
-    const auto ib = std::clamp<Index>(static_cast<Index>(std::floor((split - lo) / w)), 0, bins - 1);
-    const double frac = (split - lo) / w - static_cast<double>(ib);
-    const double l = below + in_range.head(ib).sum() + frac * in_range[ib];
-    return l / (below + in_range.sum() + above);
-  }
-};
 
 /// E[(|w| − c)²] and its standard error over the live particles (the width of wells at ±c).
 std::pair<double, double> spread_of(const Ensemble& x, double c) {
@@ -360,7 +198,7 @@ int main(int argc, char** argv) {
       const double sigma1 = problem.per_sample_covariance(Vec::Zero(1))(0, 0);
       // T: SGD's temperature; Tm: what the continuous models and predictions use (T unless --control).
       const double T = eta * sigma1 / (2.0 * B), Tm = ctx.theory().temperature(T), T_wrong = sigma1 / eta;
-      Relaxation1D rx;
+      RelaxationCase1D rx;
       rx.cs = cs;
       rx.lo = -2.0, rx.hi = 2.0, rx.x0 = -1.0, rx.split = 0.0, rx.eta = eta;
       rx.bins = bins, rx.refine = refine, rx.pad = pad;
@@ -642,7 +480,7 @@ int main(int argc, char** argv) {
       const double tf = ctx.theory().temperature_factor();
       auto Dm = [&D, tf](double w) { return tf * D(w); };
       auto lp = [&fs](double w) { return fs.derivative1(w); };
-      Relaxation1D rx;
+      RelaxationCase1D rx;
       rx.cs = cs;
       rx.lo = fs.box().lo[0], rx.hi = fs.box().hi[0], rx.x0 = FlatSharpWells::sharp_minimum();
       rx.split = fs.barrier_location(), rx.eta = eta;

@@ -10,6 +10,7 @@
 //     the same with the discrete noise law, which also predicts SGD's non-Gaussian deviation from
 //     its Gaussian chain.
 // A point start is two cells' masses with linear weights (the discrete start has mean x₀).
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "sgdsde/core/types.hpp"
 #include "sgdsde/fokker_planck/fokker_planck.hpp"
 #include "sgdsde/fokker_planck/transient_solver.hpp"
+#include "sgdsde/stats/mass_below.hpp"
 #include "sgdsde/stats/theory/euler_maruyama_invariant.hpp"
 
 namespace sgdsde::fp {
@@ -54,6 +56,32 @@ Mat chain_transient_cells(const LPrime& lp, const Diff& D, double dt, double lo,
   const Mat K = theory::euler_maruyama_kernel_1d(lp, D, dt, plo, phi, n);
   return theory::propagate_chain_law(K, point_start_cells(x0, plo, (phi - plo) / static_cast<double>(n), n),
                                      steps);
+}
+
+/// The mass below `cut` of the EM chain's law from x₀ after each of `steps`, on equal cells of [lo, hi]
+/// (no padding: the law must stay inside) of at most 1/cells_per_sd of the smallest transition sd.
+/// The kernel is banded: stepping (n × band per step) beats squaring (n³ per product) at these sizes,
+/// so the steps are asked for in stretches shorter than propagate_chain_law's squaring threshold
+/// (2048) and only the wanted columns are kept.
+template <class LPrime, class Diff>
+std::vector<double> chain_masses_below(const LPrime& lp, const Diff& D, double dt, double lo, double hi,
+                                       double x0, double cut, const std::vector<long>& steps,
+                                       double cells_per_sd) {
+  double sm = 1e300;
+  for (int k = 0; k <= 2000; ++k) sm = std::min(sm, std::sqrt(2.0 * D(lo + (hi - lo) * k / 2000.0) * dt));
+  const auto n = static_cast<Index>(std::ceil((hi - lo) * cells_per_sd / sm));
+  std::vector<long> all;
+  std::vector<std::size_t> want;
+  for (long k = 0; const long target : steps) {
+    while (target - k > 2000) all.push_back(k += 2000);
+    all.push_back(k = target);
+    want.push_back(all.size() - 1);
+  }
+  const Mat cells = chain_transient_cells(lp, D, dt, lo, hi, n, 1, 0, x0, all);
+  std::vector<double> m(steps.size());
+  for (std::size_t j = 0; j < steps.size(); ++j)
+    m[j] = stats::mass_below(cells.col(static_cast<Index>(want[j])), lo, hi, cut);
+  return m;
 }
 
 /// The law after each of `steps` of the chain whose transition matrix `K` lives on the padded grid

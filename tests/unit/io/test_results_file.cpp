@@ -12,6 +12,7 @@
 #include "sgdsde/core/errors.hpp"
 #include "sgdsde/core/types.hpp"
 #include "sgdsde/io/checks.hpp"
+#include "sgdsde/io/columns.hpp"
 #include "sgdsde/io/results_file.hpp"
 #include "sgdsde/io/results_reader.hpp"
 
@@ -323,4 +324,27 @@ TEST_CASE("checks: roles, resolution and the family-wise bound") {
            (std::isnan(back[i].resolution) && std::isnan(rows[i].resolution))));
   }
   CHECK(ResultsReader(p).attribute_int("/summary/checks", "num_claims") == 2);
+}
+
+TEST_CASE("columns: a sweep's tables written as one dataset per column, rows checked") {
+  TempDir dir;
+  const fs::path p = dir.path / "c.h5";
+  {
+    ResultsFile f(p);
+    Columns col(3);
+    auto& tau = col.column("/theory/tau");
+    for (std::size_t i = 0; i < 3; ++i) {
+      tau[i] = 1.5 * static_cast<double>(i);
+      col("/sgd/mean", i) = -static_cast<double>(i);
+    }
+    CHECK(col["/theory/tau"][2] == 3.0);
+    CHECK(col.rows() == 3);
+    CHECK_THROWS_AS(col("/sgd/mean", 3), std::out_of_range);
+    CHECK_THROWS_AS((void)col["/never/set"], std::out_of_range);
+    col.write(f);
+    f.commit();
+  }
+  ResultsReader r(p);
+  CHECK(r.read_doubles("/theory/tau") == std::vector<double>{0.0, 1.5, 3.0});
+  CHECK(r.read_doubles("/sgd/mean") == std::vector<double>{-0.0, -1.0, -2.0});
 }

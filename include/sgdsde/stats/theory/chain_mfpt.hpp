@@ -25,6 +25,7 @@
 // γ = (b − x)/(D dt), μ' = μ + 2(b − x) (μ = x − dt L'(x), s² = 2 D dt), computed in logarithms.
 #include <Eigen/SparseLU>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -138,6 +139,25 @@ ChainMfptResult chain_mean_first_passage_steps(const LPrime& lp, const Diff& D, 
   r.grid_error = std::abs(r.steps - r.steps_fine);
   r.cells = static_cast<Index>(std::ceil((b - opt.left) / (0.5 * h)));
   return r;
+}
+
+/// Both ways between the minima ±1 of a double well, in time units (steps · dt) with their grid errors:
+/// [0] from −1 to {x ≥ 1} (reflecting wall at lo), [1] from +1 to {x ≤ −1} (its mirror image, wall at hi).
+template <class LPrime, class Diff>
+std::array<ChainMfptResult, 2> chain_mfpt_both_ways(const LPrime& lp, const Diff& D, double dt, double lo,
+                                                    double hi, double cells_per_sd) {
+  ChainMfptOptions o;
+  o.cells_per_sd = cells_per_sd;
+  o.left = lo;
+  auto f = chain_mean_first_passage_steps(lp, D, dt, -1.0, 1.0, o);
+  o.left = -hi;
+  auto s = chain_mean_first_passage_steps([&lp](double w) { return -lp(-w); },
+                                          [&D](double w) { return D(-w); }, dt, -1.0, 1.0, o);
+  for (auto* r : {&f, &s}) {
+    r->steps *= dt;
+    r->grid_error *= dt;
+  }
+  return {f, s};
 }
 
 }  // namespace sgdsde::theory

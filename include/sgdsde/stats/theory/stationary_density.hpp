@@ -78,6 +78,17 @@ Vec gibbs_bin_probabilities_2d(const Loss& L, const stats::Histogram2D& g, doubl
   return detail::normalise_logs(logs);
 }
 
+/// ΔΦ = Φ(b) − Φ(a) = ∫_a^b L'/D (composite Simpson, 4000 intervals): the exact exponent of escape
+/// over a barrier with state-dependent D (stats/theory/xie_escape.hpp compares it with ΔL/D(m)).
+template <class LPrime, class Diff>
+double potential_difference(const LPrime& lp, const Diff& D, double a, double b) {
+  const int n = 4000;
+  const double h = (b - a) / n;
+  double s = lp(a) / D(a) + lp(b) / D(b);
+  for (int k = 1; k < n; ++k) s += (k % 2 ? 4.0 : 2.0) * lp(a + k * h) / D(a + k * h);
+  return s * h / 3.0;
+}
+
 /// Bin probabilities of p_∞ ∝ exp(−Φ)/D (L', D: double(double), D > 0) on `bins` bins of [lo, hi].
 template <class LPrime, class Diff>
 Vec stationary_bin_probabilities_1d(const LPrime& lp, const Diff& D, double lo, double hi, Index bins,
