@@ -194,10 +194,12 @@ def collapse(rows, max_group: int):
 def write_controls_table(results: Path, out: Path) -> None:
     """controls_table.tex from results/controls/<profile>/summary.csv (scripts/controls): per
     experiment and negative control, the claims whose prediction the control changed and how many
-    of them failed; the paper profile's if it exists, else the quick one's."""
+    of them failed; of the profile whose controls ran last (scripts/reproduce runs the quick ones,
+    scripts/controls --profile paper the paper ones)."""
     lines = []
-    for profile in ("paper", "quick"):
-        csv = results / "controls" / profile / "summary.csv"
+    found = [(results / "controls" / p / "summary.csv", p) for p in ("paper", "quick")]
+    found = sorted(((c, p) for c, p in found if c.exists()), key=lambda cp: cp[0].stat().st_mtime, reverse=True)
+    for csv, profile in found:
         if csv.exists():
             rows = [l.split(",") for l in csv.read_text().splitlines()[1:] if l.strip()]
             controls = list(dict.fromkeys(r[1] for r in rows))
