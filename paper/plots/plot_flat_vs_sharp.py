@@ -10,12 +10,16 @@ eta = S.need_attr(f, "/sgd", "eta")
 x = np.asarray(S.read(f, "/theory/B_over_eta"))
 eob = np.asarray(S.read(f, "/theory/eta_over_B"))
 order = np.argsort(eob)
+# The SME run by Euler-Maruyama: at dt = eta it is SGD's own Gaussian chain, and is named so.
+dt_sde = S.need_attr(f, "/sde", "dt")
+sde_label = (r"SGD's Gaussian chain (EM, $dt=\eta$)" if abs(dt_sde - eta) <= 1e-12 * eta
+             else rf"SME SDE (EM, $dt={dt_sde / eta:g}\,\eta$)")
 
 # ---- occupation of the flat basin vs eta/B ----------------------------------------------------
 fig, ax = S.figure()
 S.errorbar(ax, eob, S.read(f, "/sgd/flat_occupation"), S.read(f, "/sgd/flat_occupation_se"), "sgd")
 S.errorbar(ax, eob * 1.02, S.read(f, "/sde/flat_occupation"), S.read(f, "/sde/flat_occupation_se"), "sde_em",
-           label="SME SDE (Euler–Maruyama)")
+           label=sde_label)
 S.line(ax, eob[order], np.asarray(S.read(f, "/theory/flat_mass_stationary"))[order], "fp",
        label=r"Fokker–Planck, $p_\infty\propto e^{-\Phi}/D$")
 S.line(ax, eob[order], np.asarray(S.read(f, "/theory/flat_mass_chain"))[order], "theory",
@@ -40,7 +44,7 @@ def ratio(g):
 
 fig, ax = S.figure()
 xs = np.sort(x)
-for g, model, lab in (("/sgd", "sgd", "SGD"), ("/sde", "sde_em", "SME SDE"),
+for g, model, lab in (("/sgd", "sgd", "SGD"), ("/sde", "sde_em", sde_label),
                       ("/isotropic", "iso", r"isotropic Langevin, $T_{\rm iso}=D(-1)$")):
     r, rse = ratio(g)
     S.errorbar(ax, x, r, rse, model, label=lab)
