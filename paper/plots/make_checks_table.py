@@ -15,6 +15,7 @@ as an experiment with no checks (also listed).
 from __future__ import annotations
 
 import argparse
+import csv
 import math
 import re
 import sys
@@ -191,17 +192,34 @@ def collapse(rows, max_group: int):
             yield max(g, key=margin), len(g)
 
 
+def latest_controls(results: Path):
+    """(summary.csv, profile) of every profile whose negative controls were run, the last run first."""
+    found = [(results / "controls" / p / "summary.csv", p) for p in ("paper", "quick")]
+    return sorted(((c, p) for c, p in found if c.exists()), key=lambda cp: cp[0].stat().st_mtime, reverse=True)
+
+
+def temperature_power(results: Path):
+    """(profile, {(experiment, claim): (fails at x1.1, fails at x0.9)}) from the controls run last:
+    the claims whose prediction a 10 % error in T moves (scripts/controls, temperature_10pc.csv)."""
+    for csv_path, profile in latest_controls(results):
+        t10 = csv_path.parent / "temperature_10pc.csv"
+        if t10.exists():
+            with open(t10, newline="") as fh:
+                return profile, {(r["experiment"], r["claim"]): (r["fails_x1.1"] == "1", r["fails_x0.9"] == "1")
+                                 for r in csv.DictReader(fh)}
+        return profile, {}
+    return None, {}
+
+
 def write_controls_table(results: Path, out: Path) -> None:
     """controls_table.tex from results/controls/<profile>/summary.csv (scripts/controls): per
     experiment and negative control, the claims whose prediction the control changed and how many
     of them failed; of the profile whose controls ran last (scripts/reproduce runs the quick ones,
     scripts/controls --profile paper the paper ones)."""
     lines = []
-    found = [(results / "controls" / p / "summary.csv", p) for p in ("paper", "quick")]
-    found = sorted(((c, p) for c, p in found if c.exists()), key=lambda cp: cp[0].stat().st_mtime, reverse=True)
-    for csv, profile in found:
-        if csv.exists():
-            rows = [l.split(",") for l in csv.read_text().splitlines()[1:] if l.strip()]
+    for csv_path, profile in latest_controls(results):
+        if csv_path.exists():
+            rows = [l.split(",") for l in csv_path.read_text().splitlines()[1:] if l.strip()]
             controls = list(dict.fromkeys(r[1] for r in rows))
             exps = list(dict.fromkeys(r[0] for r in rows))
             cell = {(r[0], r[1]): (int(r[6]), int(r[7])) for r in rows}
@@ -244,6 +262,9 @@ def main(argv=None) -> int:
 
     table, macros, skipped = [], [], []
     total = passed = 0
+    # Power against a 10 % error in T, from the negative controls run last (scripts/controls).
+    t10_profile, t10 = temperature_power(args.results)
+    t10_moved = t10_detect = 0
     roles = {"claim": [0, 0], "identity": [0, 0], "illustration": [0, 0]}  # [total, passed]
     n_exp = 0
     for exp in order:
@@ -274,6 +295,12 @@ def main(argv=None) -> int:
             shown = tex_escape(r["name"])
             if r["role"] != "claim":
                 shown += rf" \normalfont\footnotesize({r['role']})"
+            elif (exp, r["name"]) in t10:
+                up, down = t10[(exp, r["name"])]
+                t10_moved += 1
+                t10_detect += up or down
+                if not (up or down):
+                    shown += r" \normalfont\footnotesize(no power vs.\ $\pm10\%$ in $T$)"
             if n_group > 1:
                 shown += rf" \normalfont\footnotesize(closest to its limit of {n_group}, all passed)"
             name = rf"\checkname{{{shown}}}{{{tex_escape(r['description'])}}}"
@@ -303,7 +330,9 @@ def main(argv=None) -> int:
         r" tolerance; a check passes when $|\text{measured}-\text{predicted}|\le\text{tolerance}$, or,"
         r" for a one-sided check ($\le$ or $\ge$ in the prediction column), when the bound holds."
         r" Rows marked identity or illustration are not claims (Section~\ref{sec:power}); res.\ is the"
-        r" resolution: tolerance/$|$prediction$|$, or the relative headroom of a bound. Names and"
+        r" resolution: tolerance/$|$prediction$|$, or the relative headroom of a bound; a claim whose"
+        r" prediction a $10\%$ error in $T$ moves but which fails under neither $T\times1.1$ nor"
+        r" $T\times0.9$ (negative controls) is marked \emph{no power vs.\ $\pm10\%$ in $T$}. Names and"
         r" descriptions are the experiments' plain text: there \texttt{sigma} may also be a"
         r" label-noise standard deviation ($\sigma_\varepsilon$) or a fit weight, not only the"
         r" $\sigma$ of Section~\ref{sec:theory-1}; in the stationary-distribution rows \texttt{T\_iso} is"
@@ -333,6 +362,11 @@ def main(argv=None) -> int:
         f"\\newcommand{{\\claimspassed}}{{{roles['claim'][1]}}}",
         f"\\newcommand{{\\identitiestotal}}{{{roles['identity'][0]}}}",
         f"\\newcommand{{\\illustrationstotal}}{{{roles['illustration'][0]}}}",
+        # Claims whose prediction a 10 % error in T moves, and how many fail under x1.1 or x0.9.
+        f"\\newcommand{{\\tpowerprofile}}{{{t10_profile or 'no'}}}",
+        f"\\newcommand{{\\tpowermoved}}{{{t10_moved}}}",
+        f"\\newcommand{{\\tpowerdetect}}{{{t10_detect}}}",
+        f"\\newcommand{{\\tpowernone}}{{{t10_moved - t10_detect}}}",
         # Bonferroni bound on a false alarm among the claims at 5 standard errors (docs/stats.md).
         f"\\newcommand{{\\familywise}}{{{fmt_num(min(1.0, roles['claim'][0] * math.erfc(5 / math.sqrt(2))), 2)}}}",
         r"\makeatletter",
