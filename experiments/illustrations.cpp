@@ -232,11 +232,13 @@ int main(int argc, char** argv) {
       out.write("/sgd/convex/covariance", Sm);
       for (auto [j, k] : {std::pair<Index, Index>{0, 0}, {1, 1}, {0, 1}}) {
         const double se = std::sqrt((Sm(j, j) * Sm(k, k) + Sm(j, k) * Sm(j, k)) / (M - 1.0));
-        checks.add("convex: SGD stationary S_" + std::to_string(j + 1) + std::to_string(k + 1) +
-                       " vs discrete Lyapunov",
-                   Sm(j, k), se, S(j, k), 5.0 * se,
+        const std::string name = "convex: SGD stationary S_" + std::to_string(j + 1) + std::to_string(k + 1) +
+                                 " vs discrete Lyapunov";
+        checks.add(name, Sm(j, k), se, S(j, k), 5.0 * se,
                    "S = (I-eta H)S(I-eta H)^T + eta^2 Sigma_B exact for additive noise; se = sqrt((S_jj S_kk "
-                   "+ S_jk^2)/(M-1))");
+                   "+ S_jk^2)/(M-1)); an entry whose 5 se exceed its prediction is an illustration");
+        // A tolerance larger than the prediction cannot even tell its sign: shown, not claimed.
+        if (5.0 * se > std::abs(S(j, k))) checks.set_role(name, io::CheckRole::illustration);
       }
     }
 
