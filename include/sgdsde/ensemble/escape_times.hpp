@@ -2,6 +2,7 @@
 // Escape times of an ensemble started at one point: every particle runs until it reaches a region
 // (blocks stop once all their particles have), and the first-passage times are summarised.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "sgdsde/ensemble/first_passage.hpp"
