@@ -6,6 +6,7 @@
 
 #include "sgdsde/core/errors.hpp"
 #include "sgdsde/core/rng.hpp"
+#include "sgdsde/nn/products.hpp"
 
 namespace sgdsde::nn {
 
@@ -167,9 +168,9 @@ double Mlp::forward(const double* theta, const Eigen::Ref<const Mat>& X, const s
   ws.labels.assign(labels, labels + B);
   for (int l = 1; l <= L; ++l) {
     const auto i = static_cast<std::size_t>(l);
-    const CMapM W(theta + weight_offset(l), width(l), width(l - 1));
+    const double* W = theta + weight_offset(l);
     const CMapV b(theta + bias_offset(l), width(l));
-    ws.Z[i].noalias() = W * ws.A[i - 1];
+    product(W, width(l), width(l - 1), ws.A[i - 1].data(), B, ws.Z[i].data());
     ws.Z[i].colwise() += b;
     if (l < L) activate(arch_.activation, ws.Z[i], ws.A[i], ws.dA[i]);
   }
@@ -231,7 +232,8 @@ void Mlp::accumulate(const Workspace& ws, double* out) const {
     const auto i = static_cast<std::size_t>(l);
     MapM gW(out + weight_offset(l), width(l), width(l - 1));
     Eigen::Map<Vec> gb(out + bias_offset(l), width(l));
-    gW.noalias() = ws.delta[i] * ws.A[i - 1].transpose();
+    product_transposed(ws.delta[i].data(), width(l), ws.delta[i].cols(), ws.A[i - 1].data(), width(l - 1),
+                       gW.data());
     gb.noalias() = ws.delta[i] * ws.ones;
   }
 }
@@ -255,7 +257,8 @@ void Mlp::per_sample_dot(const double* v, Workspace& ws, Vec& s) const {
     const CMapM V(v + weight_offset(l), width(l), width(l - 1));
     const CMapV vb(v + bias_offset(l), width(l));
     Mat& T = ws.RZ[i];
-    T.noalias() = V * ws.A[i - 1];
+    T.resize(width(l), B);
+    product(V.data(), width(l), width(l - 1), ws.A[i - 1].data(), B, T.data());
     T.colwise() += vb;
     s.noalias() += (ws.delta[i].cwiseProduct(T)).colwise().sum().transpose();
   }
@@ -292,7 +295,8 @@ void Mlp::r_forward(const double* theta, const double* v, Workspace& ws) const {
     const CMapM W(theta + weight_offset(l), width(l), width(l - 1));
     const CMapM V(v + weight_offset(l), width(l), width(l - 1));
     const CMapV vb(v + bias_offset(l), width(l));
-    ws.RZ[i].noalias() = V * ws.A[i - 1];
+    ws.RZ[i].resize(width(l), ws.A[i - 1].cols());
+    product(V.data(), width(l), width(l - 1), ws.A[i - 1].data(), ws.A[i - 1].cols(), ws.RZ[i].data());
     if (l > 1) ws.RZ[i].noalias() += W * ws.RA[i - 1];
     ws.RZ[i].colwise() += vb;
     if (l < L) ws.RA[i] = ws.dA[i].cwiseProduct(ws.RZ[i]);
@@ -326,7 +330,7 @@ void Mlp::hessian_vector(const double* theta, const double* v, Workspace& ws, do
     const auto i = static_cast<std::size_t>(l);
     MapM gW(out + weight_offset(l), width(l), width(l - 1));
     Eigen::Map<Vec> gb(out + bias_offset(l), width(l));
-    gW.noalias() = ws.Rdelta[i] * ws.A[i - 1].transpose();
+    product_transposed(ws.Rdelta[i].data(), width(l), B, ws.A[i - 1].data(), width(l - 1), gW.data());
     if (l > 1) gW.noalias() += ws.delta[i] * ws.RA[i - 1].transpose();
     gb.noalias() = ws.Rdelta[i] * ws.ones;
     if (l == 1) break;

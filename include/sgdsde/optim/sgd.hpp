@@ -15,6 +15,7 @@
 // time(k) = Σ_{j<k} η_j (the SDE time of step k).
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -86,10 +87,17 @@ class SgdEnsemble {
     BatchSampler::Scratch sampler;
     std::vector<detail::StreamBlockCache> stream_blocks;  ///< fused path: one per kSgdLanes particles
     Mat saved;  ///< advance(): the block's states at entry (d × block), restored if it cannot proceed
+    Mat saved_moments;  ///< the same for the optimizer moments (generic multi-step path)
   };
 
   /// Steps advance() takes at most per call (its learning rates live on the stack).
   static constexpr long kAdvanceSteps = 256;
+  /// Dimension from which the generic path also takes several steps per call (advance): each particle
+  /// then stays in its contiguous copy for the whole span, instead of being transposed out of and back
+  /// into the d × M ensemble at every step. For a network (d = 13 002) those copies, strided by M,
+  /// cost more than a batch gradient at B = 32; for small d the per-step group sampling of step() is
+  /// the faster path.
+  static constexpr Index kMultiStepMinDim = 1024;
 
   SgdEnsemble(F problem, O optimizer, S schedule, Index batch_size, Sampling sampling, std::uint64_t seed)
       : problem_(std::move(problem)),
@@ -117,6 +125,7 @@ class SgdEnsemble {
     if (fused())
       s.stream_blocks.resize(static_cast<std::size_t>((block + detail::kSgdLanes - 1) / detail::kSgdLanes));
     if (advances()) s.saved = Mat::Zero(dim(), block);
+    if (advances() && !fused()) s.saved_moments = Mat::Zero(static_cast<Index>(n_moments) * dim(), block);
     return s;
   }
 
@@ -169,28 +178,42 @@ class SgdEnsemble {
     }
   }
 
-  /// Steps k … k + n − 1 at once where the fused path has a multi-step kernel (B = 1: one Philox
-  /// block serves four steps, and a chunk's states stay in registers across them; see
-  /// ensemble/model.hpp for the contract). Takes min(n, kAdvanceSteps) steps, bitwise as step()
-  /// would, or none (x restored) when a live particle fails the divergence test on the way (NaN
-  /// particles, flagged before, are ignored); returns how many. Other configurations take none (the
-  /// runner then calls step()).
-  long advance([[maybe_unused]] Ensemble& x, [[maybe_unused]] Index first, [[maybe_unused]] Index count,
-               [[maybe_unused]] long k, long n, [[maybe_unused]] Scratch& s, [[maybe_unused]] double bound) {
+  /// Steps k … k + n − 1 at once (see ensemble/model.hpp for the contract). Takes min(n,
+  /// kAdvanceSteps) steps, bitwise as step() would, or none (x and the moments restored) when a live
+  /// particle fails the divergence test on the way (NaN particles, flagged before, are ignored);
+  /// returns how many. Two paths: the fused one at B = 1 (one Philox block serves four steps, and a
+  /// chunk's states stay in registers across them), and for d ≥ kMultiStepMinDim the generic one,
+  /// each particle's whole span on its contiguous copy. Other configurations take none (the runner
+  /// then calls step()).
+  long advance(Ensemble& x, Index first, Index count, long k, long n, Scratch& s, double bound) {
     if (!advances() || n < 2) return 0;
+    const long len = std::min(n, kAdvanceSteps);
+    std::array<double, kAdvanceSteps> lr;
+    for (long j = 0; j < len; ++j) lr[static_cast<std::size_t>(j)] = schedule_(k + j);
+    s.saved.leftCols(count) = x.middleCols(first, count).matrix();
     if constexpr (FusedSgd<F, O>) {
-      const long len = std::min(n, kAdvanceSteps);
-      std::array<double, kAdvanceSteps> lr;
-      for (long j = 0; j < len; ++j) lr[static_cast<std::size_t>(j)] = schedule_(k + j);
-      s.saved.leftCols(count) = x.middleCols(first, count).matrix();
-      if (fused_sgd_advance_b1(problem_, optimizer_, sampler_, lr.data(), x, first, count, k, len, bound))
-        return len;
-      x.middleCols(first, count) = s.saved.leftCols(count).array();
+      if (fused()) {
+        if (fused_sgd_advance_b1(problem_, optimizer_, sampler_, lr.data(), x, first, count, k, len, bound))
+          return len;
+        x.middleCols(first, count) = s.saved.leftCols(count).array();
+        return 0;
+      }
     }
+    if constexpr (n_moments > 0) s.saved_moments.leftCols(count) = state_.middleCols(first, count).matrix();
+    if (advance_generic(x, first, count, k, len, lr.data(), s, bound)) return len;
+    x.middleCols(first, count) = s.saved.leftCols(count).array();
+    if constexpr (n_moments > 0) state_.middleCols(first, count) = s.saved_moments.leftCols(count).array();
     return 0;
   }
-  /// Whether advance() takes steps (the fused path at B = 1).
-  [[nodiscard]] bool advances() const { return fused() && batch_size() == 1; }
+  /// Whether advance() takes steps: the fused path at B = 1, the generic path for d ≥ kMultiStepMinDim
+  /// (or as set by set_multi_step).
+  [[nodiscard]] bool advances() const {
+    if (fused()) return batch_size() == 1;
+    return multi_step_ == MultiStep::on || (multi_step_ == MultiStep::automatic && dim() >= kMultiStepMinDim);
+  }
+  /// The generic multi-step path: automatic (d ≥ kMultiStepMinDim), always, or never (tests compare them).
+  enum class MultiStep { automatic, on, off };
+  void set_multi_step(MultiStep m) { multi_step_ = m; }
 
   /// t_k = Σ_{j<k} η_j: from the precomputed clock when k is within it, else sde_time().
   [[nodiscard]] double time(long k) const {
@@ -222,6 +245,50 @@ class SgdEnsemble {
   Ensemble state_;
   ScheduleClock clock_{};
   bool fused_ = true;
+  MultiStep multi_step_ = MultiStep::automatic;
+
+  /// advance() on the generic path: per tile, each particle's len steps on its contiguous copy (the
+  /// batch of step k + j from BatchSampler::sample, which is sample_group's, so every step is
+  /// step()'s), then the tile stored back. False as soon as a live particle leaves the bound: the
+  /// caller restores the block.
+  bool advance_generic(Ensemble& x, Index first, Index count, long k, long len, const double* lr, Scratch& s,
+                       double bound) {
+    const Index d = dim(), B = batch_size();
+    const std::span<Index> batch(s.batches.data(), static_cast<std::size_t>(B));
+    std::array<double, static_cast<std::size_t>(n_moments)> m{};
+    for (Index t0 = 0; t0 < count; t0 += kTile) {
+      const Index nt = std::min(kTile, count - t0), p0 = first + t0;
+      detail::load_tile(x, p0, nt, s.tile);
+      if constexpr (n_moments > 0) detail::load_tile(state_, p0, nt, s.moments);
+      for (Index i = 0; i < nt; ++i) {
+        s.x = s.tile.col(i);
+        double* xi = s.x.data();
+        double* mi = s.moments.col(i).data();
+        const bool live = !std::isnan(xi[0]);  // a flagged particle is NaN in every coordinate
+        for (long j = 0; j < len; ++j) {
+          sampler_.sample(static_cast<std::uint32_t>(p0 + i), k + j, batch, s.sampler);
+          problem_.batch_gradient(s.x, std::span<const Index>(batch), s.g);
+          const double eta = lr[j];
+          const long t = k + j + 1;
+          for (Index c = 0; c < d; ++c) {
+            for (int q = 0; q < n_moments; ++q) m[static_cast<std::size_t>(q)] = mi[q * d + c];
+            optimizer_.update(xi[c], s.g[c], m, eta, t);
+            for (int q = 0; q < n_moments; ++q) mi[q * d + c] = m[static_cast<std::size_t>(q)];
+          }
+          if (live) {
+            Index bad = 0;
+#pragma omp simd reduction(+ : bad)
+            for (Index c = 0; c < d; ++c) bad += !(std::abs(xi[c]) < bound);  // NaN and ±inf fail too
+            if (bad > 0) return false;
+          }
+        }
+        s.tile.col(i) = s.x;
+      }
+      detail::store_tile(s.tile, p0, nt, x);
+      if constexpr (n_moments > 0) detail::store_tile(s.moments, p0, nt, state_);
+    }
+    return true;
+  }
 };
 
 /// One SGD run of n_steps steps from x0 with the batches of `particle` (so it reproduces that

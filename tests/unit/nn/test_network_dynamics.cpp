@@ -8,10 +8,13 @@
 #include <omp.h>
 
 #include <Eigen/Eigenvalues>
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "network_fixtures.hpp"
 #include "sgdsde/ensemble/runner.hpp"
+#include "sgdsde/ensemble/snapshots.hpp"
 #include "sgdsde/optim/schedule/schedules.hpp"
 #include "sgdsde/optim/sgd.hpp"
 #include "sgdsde/optim/svag.hpp"
@@ -23,6 +26,12 @@ using namespace sgdsde::nn;
 
 namespace {
 Ensemble replicate(const Vec& x, Index M) { return x.replicate(1, M).array(); }
+
+/// Equal bit for bit, NaN included (a diverged run is NaN in both).
+bool bitwise_equal(const Ensemble& a, const Ensemble& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(), static_cast<std::size_t>(a.size()) * sizeof(double)) == 0;
+}
 
 /// Sample second moment of vᵀξ over the columns of D (mean known to be 0) and its standard error.
 std::pair<double, double> second_moment(const Mat& D, const Vec& v) {
@@ -57,6 +66,48 @@ TEST_CASE("SGD ensembles of networks are bitwise identical for any thread count,
   const BatchSampler sampler(f.num_samples(), 8, Sampling::with_replacement, 3);
   const Vec single = run_sgd(f, Sgd{}, ConstantLr{0.05}, sampler, x0, 25, 5);
   CHECK((a.col(5).matrix() - single).cwiseAbs().maxCoeff() == 0.0);
+}
+
+TEST_CASE("Network SGD, multi-step path: bitwise the one-step path, records and divergences included") {
+  // A learning rate large enough that some runs leave the bound, at various steps.
+  const NetworkLoss f = test::small_network(Activation::tanh, OutputLoss::cross_entropy, 0.0, 64);
+  const Vec x0 = test::random_theta(f, 22);
+  struct Result {
+    Ensemble x;
+    std::vector<std::int64_t> diverged_at;
+    std::vector<double> snapshots;
+  };
+  const auto run = [&](auto optimizer, bool multi, double bound) {
+    SgdEnsemble model(f, optimizer, ConstantLr{0.5}, 4, Sampling::with_replacement, 5);
+    model.set_multi_step(multi ? decltype(model)::MultiStep::on : decltype(model)::MultiStep::off);
+    CHECK(model.advances() == multi);
+    Ensemble x = replicate(x0, 30);
+    RunOptions opts;
+    opts.n_steps = 300;  // spans longer than kAdvanceSteps between records, and short ones
+    opts.block = 12;     // blocks of one tile and a half
+    opts.bound = bound;
+    Snapshots snaps({0, 7, 29}, RecordPlan{.every = 11, .start = 3, .stop = 40});
+    const RunSummary summary = run_ensemble(model, x, opts, snaps);
+    return Result{x, summary.diverged_at, snaps.data()};
+  };
+  const auto same = [](const Result& a, const Result& b) {
+    CHECK(bitwise_equal(a.x, b.x));
+    CHECK(a.diverged_at == b.diverged_at);
+    CHECK(a.snapshots.size() == b.snapshots.size());
+    CHECK(std::memcmp(a.snapshots.data(), b.snapshots.data(), a.snapshots.size() * sizeof(double)) == 0);
+  };
+  same(run(Sgd{}, true, 1e300), run(Sgd{}, false, 1e300));
+  same(run(Adam{}, true, 1e300), run(Adam{}, false, 1e300));
+  const Result a = run(Momentum{}, true, 20.0), b = run(Momentum{}, false, 20.0);
+  same(a, b);
+  const auto crossed =
+      std::count_if(a.diverged_at.begin(), a.diverged_at.end(), [](auto s) { return s >= 0; });
+  CHECK(crossed >= 3);  // runs cross the bound at various steps: 25 of the 30 here
+  CHECK(crossed <= 27);
+  // The automatic choice: the generic path takes several steps from kMultiStepMinDim coordinates.
+  SgdEnsemble small(f, Sgd{}, ConstantLr{0.5}, 4, Sampling::with_replacement, 5);
+  CHECK(f.dim() < decltype(small)::kMultiStepMinDim);
+  CHECK_FALSE(small.advances());
 }
 
 TEST_CASE("SVAG coefficients keep the mean and multiply the noise covariance by l") {
