@@ -250,10 +250,17 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (which == "sgd" && clock_ghz <= 0.0) clock_ghz = measure_clock_ghz();
-    // One core's double-precision peak: AVX-512 (lscpu avx512f) at 2 FMA units × 8 doubles × 2 flops
-    // per cycle as the nominal figure (32 flops/cycle); see docs/benchmarks.md for Zen 4's 256-bit
-    // datapaths (16 flops/cycle).
-    const double peak = 32.0 * clock_ghz;
+    // One core's nominal double-precision peak for the ISA this binary was built for: 2 FMA units ×
+    // the doubles per vector × 2 flops per cycle (AVX-512 32, AVX2 16); see docs/benchmarks.md for
+    // Zen 4, whose AVX-512 runs on 256-bit datapaths (16 flops/cycle).
+#if defined(__AVX512F__)
+    constexpr double flops_per_cycle = 32.0;
+#elif defined(__FMA__)
+    constexpr double flops_per_cycle = 16.0;
+#else
+    constexpr double flops_per_cycle = 4.0;
+#endif
+    const double peak = flops_per_cycle * clock_ghz;
     const auto data = training_set();
     if (which == "sgd") {
       std::printf("clock_ghz=%.4f\n", clock_ghz);
