@@ -66,6 +66,38 @@ inline double second_derivative(Activation act, double z, double a, double d) {
   }
   return 0.0;
 }
+
+/// ws.in = the columns of ws.A[0] (a batch held in the workspace).
+void set_inputs(Workspace& ws) {
+  const Mat& X = ws.A[0];
+  ws.in.resize(static_cast<std::size_t>(X.cols()));
+  for (Index j = 0; j < X.cols(); ++j) ws.in[static_cast<std::size_t>(j)] = X.col(j).data();
+}
+Index batch_size(const Workspace& ws) { return static_cast<Index>(ws.in.size()); }
+/// Z = M · (the input of layer l): the batch's columns for l = 1, A_{l−1} above (M is n × m).
+void layer_product(const double* M, Index n, Index m, const Workspace& ws, int l, double* Z) {
+  if (l == 1) {
+    product(M, n, m, ws.in.data(), batch_size(ws), Z);
+  } else {
+    product(M, n, m, ws.A[static_cast<std::size_t>(l - 1)].data(), batch_size(ws), Z);
+  }
+}
+/// G = D · (the input of layer l)ᵀ (D is n × B, G n × m).
+void layer_product_transposed(const double* D, Index n, const Workspace& ws, int l, Index m, double* G) {
+  if (l == 1) {
+    product_transposed(D, n, batch_size(ws), ws.in.data(), m, G);
+  } else {
+    product_transposed(D, n, batch_size(ws), ws.A[static_cast<std::size_t>(l - 1)].data(), m, G);
+  }
+}
+/// A_0 materialised from ws.in (for the few products that go through Eigen).
+void gather_inputs(const Workspace& ws, Index n0, Mat& A0) {
+  A0.resize(n0, batch_size(ws));
+  for (Index j = 0; j < A0.cols(); ++j) {
+    const double* c = ws.in[static_cast<std::size_t>(j)];
+    if (c != A0.col(j).data()) std::copy(c, c + n0, A0.col(j).data());
+  }
+}
 }  // namespace
 
 Activation parse_activation(const std::string& name) {
@@ -161,16 +193,28 @@ void Mlp::prepare(Workspace& ws, Index B) const {
 
 double Mlp::forward(const double* theta, const Eigen::Ref<const Mat>& X, const std::int32_t* labels,
                     Workspace& ws) const {
+  require(X.rows() == inputs(), "network: the inputs have the wrong number of rows");
+  prepare(ws, X.cols());
+  ws.A[0] = X;  // a copy: X may be a temporary
+  set_inputs(ws);
+  return forward_inputs(theta, labels, ws);
+}
+
+double Mlp::forward(const double* theta, std::span<const double* const> columns, const std::int32_t* labels,
+                    Workspace& ws) const {
+  ws.in.assign(columns.begin(), columns.end());
+  return forward_inputs(theta, labels, ws);
+}
+
+double Mlp::forward_inputs(const double* theta, const std::int32_t* labels, Workspace& ws) const {
   const int L = num_layers();
-  const Index B = X.cols();
+  const auto B = static_cast<Index>(ws.in.size());
   prepare(ws, B);
-  if (X.data() != ws.A[0].data()) ws.A[0] = X;  // NetworkLoss gathers batches straight into A_0
   ws.labels.assign(labels, labels + B);
   for (int l = 1; l <= L; ++l) {
     const auto i = static_cast<std::size_t>(l);
-    const double* W = theta + weight_offset(l);
+    layer_product(theta + weight_offset(l), width(l), width(l - 1), ws, l, ws.Z[i].data());
     const CMapV b(theta + bias_offset(l), width(l));
-    product(W, width(l), width(l - 1), ws.A[i - 1].data(), B, ws.Z[i].data());
     ws.Z[i].colwise() += b;
     if (l < L) activate(arch_.activation, ws.Z[i], ws.A[i], ws.dA[i]);
   }
@@ -232,25 +276,27 @@ void Mlp::accumulate(const Workspace& ws, double* out) const {
     const auto i = static_cast<std::size_t>(l);
     MapM gW(out + weight_offset(l), width(l), width(l - 1));
     Eigen::Map<Vec> gb(out + bias_offset(l), width(l));
-    product_transposed(ws.delta[i].data(), width(l), ws.delta[i].cols(), ws.A[i - 1].data(), width(l - 1),
-                       gW.data());
+    layer_product_transposed(ws.delta[i].data(), width(l), ws, l, width(l - 1), gW.data());
     gb.noalias() = ws.delta[i] * ws.ones;
   }
 }
 
 void Mlp::accumulate_squares(const Workspace& ws, double* out) const {
+  Mat A0;
+  gather_inputs(ws, inputs(), A0);
   for (int l = 1; l <= num_layers(); ++l) {
     const auto i = static_cast<std::size_t>(l);
     MapM gW(out + weight_offset(l), width(l), width(l - 1));
     Eigen::Map<Vec> gb(out + bias_offset(l), width(l));
     const Mat D2 = ws.delta[i].array().square().matrix();
-    gW.noalias() = D2 * ws.A[i - 1].array().square().matrix().transpose();
+    const Mat& A = l == 1 ? A0 : ws.A[i - 1];
+    gW.noalias() = D2 * A.array().square().matrix().transpose();
     gb.noalias() = D2 * ws.ones;
   }
 }
 
 void Mlp::per_sample_dot(const double* v, Workspace& ws, Vec& s) const {
-  const Index B = ws.A[0].cols();
+  const Index B = batch_size(ws);
   s.setZero(B);
   for (int l = 1; l <= num_layers(); ++l) {
     const auto i = static_cast<std::size_t>(l);
@@ -258,7 +304,7 @@ void Mlp::per_sample_dot(const double* v, Workspace& ws, Vec& s) const {
     const CMapV vb(v + bias_offset(l), width(l));
     Mat& T = ws.RZ[i];
     T.resize(width(l), B);
-    product(V.data(), width(l), width(l - 1), ws.A[i - 1].data(), B, T.data());
+    layer_product(V.data(), width(l), width(l - 1), ws, l, T.data());
     T.colwise() += vb;
     s.noalias() += (ws.delta[i].cwiseProduct(T)).colwise().sum().transpose();
   }
@@ -269,14 +315,14 @@ void Mlp::scale_columns(Workspace& ws, const Vec& w) const {
 }
 
 void Mlp::per_sample(const Workspace& ws, double* G, Index ld) const {
-  const Index B = ws.A[0].cols();
+  const Index B = batch_size(ws);
   for (Index j = 0; j < B; ++j) {
     double* row = G + j * ld;
     for (int l = 1; l <= num_layers(); ++l) {
       const auto i = static_cast<std::size_t>(l);
       const Index n = width(l), m = width(l - 1);
       const double* d = ws.delta[i].col(j).data();
-      const double* a = ws.A[i - 1].col(j).data();
+      const double* a = l == 1 ? ws.in[static_cast<std::size_t>(j)] : ws.A[i - 1].col(j).data();
       double* w = row + weight_offset(l);
       for (Index c = 0; c < m; ++c) {
         const double ac = a[c];
@@ -295,8 +341,8 @@ void Mlp::r_forward(const double* theta, const double* v, Workspace& ws) const {
     const CMapM W(theta + weight_offset(l), width(l), width(l - 1));
     const CMapM V(v + weight_offset(l), width(l), width(l - 1));
     const CMapV vb(v + bias_offset(l), width(l));
-    ws.RZ[i].resize(width(l), ws.A[i - 1].cols());
-    product(V.data(), width(l), width(l - 1), ws.A[i - 1].data(), ws.A[i - 1].cols(), ws.RZ[i].data());
+    ws.RZ[i].resize(width(l), batch_size(ws));
+    layer_product(V.data(), width(l), width(l - 1), ws, l, ws.RZ[i].data());
     if (l > 1) ws.RZ[i].noalias() += W * ws.RA[i - 1];
     ws.RZ[i].colwise() += vb;
     if (l < L) ws.RA[i] = ws.dA[i].cwiseProduct(ws.RZ[i]);
@@ -305,7 +351,7 @@ void Mlp::r_forward(const double* theta, const double* v, Workspace& ws) const {
 
 void Mlp::hessian_vector(const double* theta, const double* v, Workspace& ws, double* out) const {
   const int L = num_layers();
-  const Index B = ws.A[0].cols();
+  const Index B = batch_size(ws);
   r_forward(theta, v, ws);
   // R{Δ_L}: the output Hessian Λ applied to R{z} (scaled as Δ_L was).
   const auto o = static_cast<std::size_t>(L);
@@ -330,7 +376,7 @@ void Mlp::hessian_vector(const double* theta, const double* v, Workspace& ws, do
     const auto i = static_cast<std::size_t>(l);
     MapM gW(out + weight_offset(l), width(l), width(l - 1));
     Eigen::Map<Vec> gb(out + bias_offset(l), width(l));
-    product_transposed(ws.Rdelta[i].data(), width(l), B, ws.A[i - 1].data(), width(l - 1), gW.data());
+    layer_product_transposed(ws.Rdelta[i].data(), width(l), ws, l, width(l - 1), gW.data());
     if (l > 1) gW.noalias() += ws.delta[i] * ws.RA[i - 1].transpose();
     gb.noalias() = ws.Rdelta[i] * ws.ones;
     if (l == 1) break;
@@ -378,14 +424,16 @@ void Mlp::gauss_newton_vector(const double* theta, const double* v, Workspace& w
 
 void Mlp::gauss_newton_factor(Workspace& ws) const {
   const int L = num_layers();
-  const Index C = outputs(), B = ws.A[0].cols();
+  const Index C = outputs(), B = batch_size(ws);
   // Repeat every sample C times (column j·C + c), then set Δ_L(:, j·C + c) = column c of Λ_j^{1/2}.
   const auto widen = [&](Mat& M) {
     Mat W(M.rows(), B * C);
     for (Index j = 0; j < B; ++j) W.middleCols(j * C, C) = M.col(j).replicate(1, C);
     M.swap(W);
   };
+  gather_inputs(ws, inputs(), ws.A[0]);
   widen(ws.A[0]);
+  set_inputs(ws);
   for (int l = 1; l <= L; ++l) {
     const auto i = static_cast<std::size_t>(l);
     widen(ws.A[i]);

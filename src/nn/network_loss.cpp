@@ -13,6 +13,7 @@ namespace {
 /// The calling thread's work space and gathered batch (reused: no allocation once warm).
 struct ThreadScratch {
   Workspace ws;
+  std::vector<const double*> columns;  ///< the batch's or block's input columns, in the data set
   std::vector<std::int32_t> y, predicted;
   Vec s, w;
 };
@@ -21,21 +22,28 @@ ThreadScratch& scratch() {
   return t;
 }
 
-/// The batch's inputs, gathered straight into the workspace's A_0 (forward() then copies nothing),
-/// and its labels.
-const Mat& gather(const data::Dataset& d, std::span<const Index> batch, ThreadScratch& t) {
-  const auto B = static_cast<Index>(batch.size());
-  if (t.ws.A.empty()) t.ws.A.resize(1);
-  Mat& X = t.ws.A[0];
-  X.resize(d.features(), B);
+/// The batch's input columns where they lie in the data set (the network's first layer reads them
+/// there: no copy), and its labels. Each column's first lines are requested at once: the columns are
+/// random ones of a data set far larger than the caches, and the layer product then streams them.
+std::span<const double* const> gather(const data::Dataset& d, std::span<const Index> batch,
+                                      ThreadScratch& t) {
+  t.columns.resize(batch.size());
   t.y.resize(batch.size());
-  for (Index b = 0; b < B; ++b) {
-    const Index i = batch[static_cast<std::size_t>(b)];
-    if (b + 1 < B) __builtin_prefetch(d.X.col(batch[static_cast<std::size_t>(b) + 1]).data());
-    X.col(b) = d.X.col(i);
-    t.y[static_cast<std::size_t>(b)] = d.y[static_cast<std::size_t>(i)];
+  for (std::size_t b = 0; b < batch.size(); ++b) {
+    const double* c = d.X.col(batch[b]).data();
+    __builtin_prefetch(c);
+    __builtin_prefetch(c + 8);
+    t.columns[b] = c;
+    t.y[b] = d.y[static_cast<std::size_t>(batch[b])];
   }
-  return X;
+  return t.columns;
+}
+/// Samples [first, first + count) of the data set as input columns.
+std::span<const double* const> block_columns(const data::Dataset& d, Index first, Index count,
+                                             ThreadScratch& t) {
+  t.columns.resize(static_cast<std::size_t>(count));
+  for (Index i = 0; i < count; ++i) t.columns[static_cast<std::size_t>(i)] = d.X.col(first + i).data();
+  return t.columns;
 }
 /// fn(b) for b = 0 … nb − 1 over the OpenMP threads; an exception (an allocation failing) may not
 /// leave the parallel region, so the first is kept and rethrown after it.
@@ -108,7 +116,8 @@ double NetworkLoss::value(const Vec& x) const {
   Vec partial(nb);
   parallel_blocks(nb, [&](Index b) {
     const Index first = b * kBlock, count = std::min(kBlock, N - first);
-    partial[b] = net_.forward(x.data(), d.X.middleCols(first, count), d.y.data() + first, scratch().ws);
+    ThreadScratch& t = scratch();
+    partial[b] = net_.forward(x.data(), block_columns(d, first, count, t), d.y.data() + first, t.ws);
   });
   double s = 0.0;
   for (Index b = 0; b < nb; ++b) s += partial[b];
@@ -120,7 +129,7 @@ void NetworkLoss::gradient(const Vec& x, Vec& g) const {
   const data::Dataset& d = *data_;
   const double inv_n = 1.0 / static_cast<double>(num_samples());
   sum_over_blocks(kBlock, g, [&](Index first, Index count, ThreadScratch& t, double* out) {
-    net_.forward(x.data(), d.X.middleCols(first, count), d.y.data() + first, t.ws);
+    net_.forward(x.data(), block_columns(d, first, count, t), d.y.data() + first, t.ws);
     net_.output_delta(t.ws, inv_n);
     net_.backpropagate(x.data(), t.ws);
     net_.accumulate(t.ws, out);
@@ -150,7 +159,7 @@ void NetworkLoss::per_sample_gradient(const Vec& x, Index i, Vec& g) const {
 
 void NetworkLoss::batch_gradient(const Vec& x, std::span<const Index> batch, Vec& g) const {
   ThreadScratch& t = scratch();
-  const Mat& X = gather(*data_, batch, t);
+  const auto X = gather(*data_, batch, t);
   g.resize(dim());
   net_.forward(x.data(), X, t.y.data(), t.ws);
   net_.output_delta(t.ws, 1.0 / static_cast<double>(batch.size()));
@@ -162,13 +171,13 @@ void NetworkLoss::batch_gradient(const Vec& x, std::span<const Index> batch, Vec
 
 double NetworkLoss::batch_loss(const Vec& x, std::span<const Index> batch) const {
   ThreadScratch& t = scratch();
-  const Mat& X = gather(*data_, batch, t);
+  const auto X = gather(*data_, batch, t);
   return net_.forward(x.data(), X, t.y.data(), t.ws) / static_cast<double>(batch.size()) + decay_value(x);
 }
 
 void NetworkLoss::per_sample_gradients(const Vec& x, std::span<const Index> batch, RowMat& G) const {
   ThreadScratch& t = scratch();
-  const Mat& X = gather(*data_, batch, t);
+  const auto X = gather(*data_, batch, t);
   const auto B = static_cast<Index>(batch.size());
   G.resize(B, dim());
   net_.forward(x.data(), X, t.y.data(), t.ws);
@@ -202,7 +211,7 @@ Mat NetworkLoss::sigma1_factor(const Vec& x) const {
   parallel_blocks(nb, [&](Index b) {
     ThreadScratch& t = scratch();
     const Index first = b * kBlock, count = std::min(kBlock, N - first);
-    net_.forward(x.data(), d.X.middleCols(first, count), d.y.data() + first, t.ws);
+    net_.forward(x.data(), block_columns(d, first, count, t), d.y.data() + first, t.ws);
     net_.output_delta(t.ws, 1.0);
     net_.backpropagate(x.data(), t.ws);
     // Column-major P × count is the same memory as row-major count × P: per_sample writes rows.
@@ -217,7 +226,7 @@ void NetworkLoss::hessian_vector(const Vec& x, const Vec& v, Vec& out) const {
   const data::Dataset& d = *data_;
   const double inv_n = 1.0 / static_cast<double>(num_samples());
   sum_over_blocks(kBlock, out, [&](Index first, Index count, ThreadScratch& t, double* o) {
-    net_.forward(x.data(), d.X.middleCols(first, count), d.y.data() + first, t.ws);
+    net_.forward(x.data(), block_columns(d, first, count, t), d.y.data() + first, t.ws);
     net_.output_delta(t.ws, inv_n);
     net_.hessian_vector(x.data(), v.data(), t.ws, o);
   });
@@ -230,7 +239,7 @@ void NetworkLoss::gauss_newton_vector(const Vec& x, const Vec& v, Vec& out) cons
   const data::Dataset& d = *data_;
   const double inv_n = 1.0 / static_cast<double>(num_samples());
   sum_over_blocks(kBlock, out, [&](Index first, Index count, ThreadScratch& t, double* o) {
-    net_.forward(x.data(), d.X.middleCols(first, count), d.y.data() + first, t.ws);
+    net_.forward(x.data(), block_columns(d, first, count, t), d.y.data() + first, t.ws);
     net_.gauss_newton_vector(x.data(), v.data(), t.ws, inv_n, o);
   });
   const double lambda = net_.architecture().weight_decay;
@@ -250,7 +259,7 @@ void NetworkLoss::sigma1_vector(const Vec& x, const Vec& v, Vec& out) const {
   const data::Dataset& d = *data_;
   const double inv_n = 1.0 / static_cast<double>(num_samples());
   sum_over_blocks(kBlock, out, [&](Index first, Index count, ThreadScratch& t, double* o) {
-    net_.forward(x.data(), d.X.middleCols(first, count), d.y.data() + first, t.ws);
+    net_.forward(x.data(), block_columns(d, first, count, t), d.y.data() + first, t.ws);
     net_.output_delta(t.ws, 1.0);
     net_.backpropagate(x.data(), t.ws);
     net_.per_sample_dot(v.data(), t.ws, t.s);
@@ -268,7 +277,7 @@ Vec NetworkLoss::sigma1_diagonal(const Vec& x) const {
   const data::Dataset& d = *data_;
   Vec sq;
   sum_over_blocks(kBlock, sq, [&](Index first, Index count, ThreadScratch& t, double* o) {
-    net_.forward(x.data(), d.X.middleCols(first, count), d.y.data() + first, t.ws);
+    net_.forward(x.data(), block_columns(d, first, count, t), d.y.data() + first, t.ws);
     net_.output_delta(t.ws, 1.0);
     net_.backpropagate(x.data(), t.ws);
     net_.accumulate_squares(t.ws, o);
@@ -282,7 +291,7 @@ Vec NetworkLoss::gauss_newton_diagonal(const Vec& x) const {
   // Each sample is widened to n_L columns (one per column of Λ^{1/2}): smaller blocks.
   constexpr Index kFactorBlock = 32;
   sum_over_blocks(kFactorBlock, diag, [&](Index first, Index count, ThreadScratch& t, double* o) {
-    net_.forward(x.data(), d.X.middleCols(first, count), d.y.data() + first, t.ws);
+    net_.forward(x.data(), block_columns(d, first, count, t), d.y.data() + first, t.ws);
     net_.gauss_newton_factor(t.ws);
     net_.backpropagate(x.data(), t.ws);
     net_.accumulate_squares(t.ws, o);
@@ -301,7 +310,7 @@ NetworkLoss::Evaluation NetworkLoss::evaluate(const Vec& x, const data::Dataset&
   parallel_blocks(nb, [&](Index b) {
     ThreadScratch& t = scratch();
     const Index first = b * kBlock, count = std::min(kBlock, N - first);
-    loss[b] = net_.forward(x.data(), d.X.middleCols(first, count), d.y.data() + first, t.ws);
+    loss[b] = net_.forward(x.data(), block_columns(d, first, count, t), d.y.data() + first, t.ws);
     net_.predictions(t.ws, t.predicted);
     Index c = 0;
     for (Index i = 0; i < count; ++i)

@@ -19,6 +19,7 @@
 // are single-threaded here (EIGEN_DONT_PARALLELIZE, library-wide), so a result never depends on the
 // thread count; the parallel loops over samples live in NetworkLoss.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,8 @@ struct Architecture {
 /// Per-thread work space of one batch: Z_l, A_l, σ'(Z_l) and the deltas, plus the R-pass copies.
 struct Workspace {
   std::vector<Mat> Z, A, dA, delta, RZ, RA, Rdelta;
+  /// The batch's input columns (A_0): into A[0], or read in place from a data set.
+  std::vector<const double*> in;
   std::vector<std::int32_t> labels;
   Mat ones;                  ///< B × 1 of ones (bias sums as a product)
   double delta_scale = 1.0;  ///< the scale output_delta() applied (hessian_vector() reuses it)
@@ -75,6 +78,11 @@ class Mlp {
 
   /// Forward pass on X_B (n_0 × B) with labels; returns Σ_i ℓ_i without the weight decay.
   double forward(const double* theta, const Eigen::Ref<const Mat>& X, const std::int32_t* labels,
+                 Workspace& ws) const;
+  /// The same on inputs read in place, column i at columns[i] (n_0 doubles): no copy into A_0. The
+  /// columns must stay valid and unchanged while the workspace holds this batch (NetworkLoss passes
+  /// columns of its data set).
+  double forward(const double* theta, std::span<const double* const> columns, const std::int32_t* labels,
                  Workspace& ws) const;
   /// After forward(): Δ_L = ∂ℓ_i/∂z_L per column (the per-sample output gradients), times `scale`.
   void output_delta(Workspace& ws, double scale) const;
@@ -109,6 +117,8 @@ class Mlp {
 
  private:
   void prepare(Workspace& ws, Index B) const;
+  /// forward() once ws.in holds the batch's columns.
+  double forward_inputs(const double* theta, const std::int32_t* labels, Workspace& ws) const;
   /// After forward(): R{Z_l} and R{A_l} (the directional derivatives along v) of every layer.
   void r_forward(const double* theta, const double* v, Workspace& ws) const;
   Architecture arch_;

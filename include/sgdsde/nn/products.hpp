@@ -8,15 +8,21 @@
 // Every entry is one sum in a fixed order, accumulated from zero with one fused multiply-add per term:
 // Z(r, j) = Σ_c W(r, c) X(c, j) over c = 0 … m − 1, G(r, c) = Σ_j Δ(r, j) X(c, j) over j = 0 … B − 1.
 // So a sample's forward pass is bitwise the same in any batch and at any position in it, whatever
-// blocking the loops use. All matrices are column-major and contiguous (leading dimension = rows).
+// blocking the loops use. All matrices are column-major and contiguous (leading dimension = rows);
+// X may instead be given as B column pointers (each column m contiguous doubles), so that a batch is
+// read where it lies in the data set rather than copied first.
 #include "sgdsde/core/types.hpp"
 
 namespace sgdsde::nn {
 
 /// Z (n × B) = W (n × m) · X (m × B).
 void product(const double* W, Index n, Index m, const double* X, Index B, double* Z);
+/// The same with X's columns at X[0] … X[B − 1].
+void product(const double* W, Index n, Index m, const double* const* X, Index B, double* Z);
 
 /// G (n × m) = Δ (n × B) · Xᵀ, X being m × B.
 void product_transposed(const double* D, Index n, Index B, const double* X, Index m, double* G);
+/// The same with X's columns at X[0] … X[B − 1].
+void product_transposed(const double* D, Index n, Index B, const double* const* X, Index m, double* G);
 
 }  // namespace sgdsde::nn

@@ -1,9 +1,12 @@
 // The layer products Z = W X and G = Δ Xᵀ (nn/products.hpp) against Eigen's, over shapes that take
-// every path (blocks of 8 and 4 rows, single rows; blocks of 6 columns and single ones), and the
-// property the network relies on: a column's result does not depend on the batch around it.
+// every path (blocks of 8 and 4 rows, single rows; blocks of 6 columns and single ones), the same bits
+// from column pointers as from a contiguous matrix, and the property the network relies on: a
+// column's result does not depend on the batch around it.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "sgdsde/core/types.hpp"
 #include "sgdsde/nn/products.hpp"
@@ -31,6 +34,18 @@ TEST_CASE("layer products agree with Eigen's, and a column's result is independe
         const Mat Ze = W * X, Ge = D * X.transpose();
         CHECK((Z - Ze).cwiseAbs().maxCoeff() <= 1e-13 * (1.0 + Ze.cwiseAbs().maxCoeff()));
         CHECK((G - Ge).cwiseAbs().maxCoeff() <= 1e-13 * (1.0 + Ge.cwiseAbs().maxCoeff()));
+        // Columns given by pointers (read in place, here in reverse order) give the same bits.
+        std::vector<const double*> cols;
+        Mat Xr(m, B);
+        for (Index j = 0; j < B; ++j) {
+          Xr.col(B - 1 - j) = X.col(j);
+          cols.push_back(Xr.col(B - 1 - j).data());
+        }
+        Mat Zp(n, B), Gp(n, m);
+        nn::product(W.data(), n, m, cols.data(), B, Zp.data());
+        nn::product_transposed(D.data(), n, B, cols.data(), m, Gp.data());
+        CHECK(std::memcmp(Zp.data(), Z.data(), static_cast<std::size_t>(Z.size()) * sizeof(double)) == 0);
+        CHECK(std::memcmp(Gp.data(), G.data(), static_cast<std::size_t>(G.size()) * sizeof(double)) == 0);
         // Each column alone (a batch of one) gives the same bits as inside the batch.
         for (Index j = 0; j < B; ++j) {
           Vec z(n);
