@@ -9,6 +9,7 @@
 // The batches of SVAG run p at step k are those of sampler particles 2p (γ₁) and 2p + 1 (γ₂): pure
 // functions of (seed, p, k), so the ensemble is bitwise the same for any thread count. The update
 // goes through the optimizer's rule with learning rate η_k / l (plain SGD for the paper's scheme).
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -38,9 +39,17 @@ class SvagEnsemble {
   static constexpr int n_moments = O::n_moments;
   struct Scratch {
     Vec x, g1, g2;
+    Vec m;  ///< the run's optimizer moments, contiguous (n_moments·d)
     std::vector<Index> b1, b2;
     BatchSampler::Scratch sampler;
+    Mat saved, saved_moments;  ///< advance(): the block at entry, restored if it cannot proceed
   };
+
+  /// Steps advance() takes at most per call, and the dimension from which it takes any: each run then
+  /// stays in its contiguous copy for the whole span between records, instead of being copied out
+  /// of the d × M ensemble (a stride of M doubles per coordinate) and back at every step.
+  static constexpr long kAdvanceSteps = 256;
+  static constexpr Index kMultiStepMinDim = 1024;
 
   SvagEnsemble(F problem, O optimizer, S schedule, double l, Index batch_size, Sampling sampling,
                std::uint64_t seed)
@@ -59,10 +68,15 @@ class SvagEnsemble {
     require(M >= 0 && M <= Index{0x7FFFFFFF}, "svag ensemble: at most 2^31 - 1 runs");
     state_ = Ensemble::Zero(static_cast<Index>(n_moments) * dim(), M);
   }
-  [[nodiscard]] Scratch make_scratch(Index) const {
+  [[nodiscard]] Scratch make_scratch(Index block) const {
     Scratch s;
     s.x = Vec::Zero(dim());
     s.g1 = s.g2 = Vec::Zero(dim());
+    s.m = Vec::Zero(static_cast<Index>(n_moments) * dim());
+    if (advances()) {
+      s.saved = Mat::Zero(dim(), block);
+      s.saved_moments = Mat::Zero(static_cast<Index>(n_moments) * dim(), block);
+    }
     s.b1.assign(static_cast<std::size_t>(sampler_.batch_size()), 0);
     s.b2 = s.b1;
     s.sampler = sampler_.make_scratch();
@@ -71,25 +85,55 @@ class SvagEnsemble {
 
   void step(Ensemble& x, Index first, Index count, long k, Scratch& s) {
     const double lr = schedule_(k) / l_;
-    const long t = k + 1;
-    const Index d = dim();
-    std::array<double, static_cast<std::size_t>(n_moments)> m{};
     for (Index p = first; p < first + count; ++p) {
-      const auto q = static_cast<std::uint32_t>(2 * p);
-      sampler_.sample(q, k, std::span<Index>(s.b1), s.sampler);
-      sampler_.sample(q + 1, k, std::span<Index>(s.b2), s.sampler);
       s.x = x.col(p).matrix();
-      problem_.batch_gradient(s.x, std::span<const Index>(s.b1), s.g1);
-      problem_.batch_gradient(s.x, std::span<const Index>(s.b2), s.g2);
-      for (Index j = 0; j < d; ++j) {
-        const double g = c_[0] * s.g1[j] + c_[1] * s.g2[j];
-        for (int r = 0; r < n_moments; ++r) m[static_cast<std::size_t>(r)] = state_(r * d + j, p);
-        optimizer_.update(s.x[j], g, m, lr, t);
-        for (int r = 0; r < n_moments; ++r) state_(r * d + j, p) = m[static_cast<std::size_t>(r)];
-      }
+      if constexpr (n_moments > 0) s.m = state_.col(p).matrix();
+      run_step(p, k, lr, s);
       x.col(p) = s.x.array();
+      if constexpr (n_moments > 0) state_.col(p) = s.m.array();
     }
   }
+
+  /// Steps k … k + n − 1 at once for d ≥ kMultiStepMinDim (ensemble/model.hpp's contract): each run's
+  /// span on its contiguous copy, bitwise as step() would; none (the block restored) when a live run
+  /// leaves the bound on the way (runs flagged before, NaN, are ignored). Returns how many.
+  long advance(Ensemble& x, Index first, Index count, long k, long n, Scratch& s, double bound) {
+    if (!advances() || n < 2) return 0;
+    const long len = std::min(n, kAdvanceSteps);
+    std::array<double, kAdvanceSteps> lr;
+    for (long j = 0; j < len; ++j) lr[static_cast<std::size_t>(j)] = schedule_(k + j) / l_;
+    s.saved.leftCols(count) = x.middleCols(first, count).matrix();
+    if constexpr (n_moments > 0) s.saved_moments.leftCols(count) = state_.middleCols(first, count).matrix();
+    const Index d = dim();
+    for (Index p = first; p < first + count; ++p) {
+      s.x = x.col(p).matrix();
+      if constexpr (n_moments > 0) s.m = state_.col(p).matrix();
+      const bool live = !std::isnan(s.x[0]);  // a flagged run is NaN in every coordinate
+      for (long j = 0; j < len; ++j) {
+        run_step(p, k + j, lr[static_cast<std::size_t>(j)], s);
+        if (!live) continue;
+        Index bad = 0;
+        const double* xp = s.x.data();
+#pragma omp simd reduction(+ : bad)
+        for (Index c = 0; c < d; ++c) bad += !(std::abs(xp[c]) < bound);  // NaN and ±inf fail too
+        if (bad > 0) {
+          x.middleCols(first, count) = s.saved.leftCols(count).array();
+          if constexpr (n_moments > 0)
+            state_.middleCols(first, count) = s.saved_moments.leftCols(count).array();
+          return 0;
+        }
+      }
+      x.col(p) = s.x.array();
+      if constexpr (n_moments > 0) state_.col(p) = s.m.array();
+    }
+    return len;
+  }
+  /// Whether advance() takes steps: d ≥ kMultiStepMinDim, or as set by set_multi_step.
+  [[nodiscard]] bool advances() const {
+    return multi_step_ == MultiStep::on || (multi_step_ == MultiStep::automatic && dim() >= kMultiStepMinDim);
+  }
+  enum class MultiStep { automatic, on, off };
+  void set_multi_step(MultiStep m) { multi_step_ = m; }
 
   /// t_k = Σ_{j<k} η_j / l (the SDE time of step k).
   [[nodiscard]] double time(long k) const { return sde_time(schedule_, k) / l_; }
@@ -103,6 +147,26 @@ class SvagEnsemble {
   std::array<double, 2> c_;
   BatchSampler sampler_;
   Ensemble state_;
+  MultiStep multi_step_ = MultiStep::automatic;
+
+  /// Step k of run p on its copy s.x, with its moments in s.m: batches γ₁, γ₂ from sampler particles
+  /// 2p and 2p + 1, the gradient c₁∇L_γ₁ + c₂∇L_γ₂, the optimizer's rule at rate lr = η_k / l.
+  void run_step(Index p, long k, double lr, Scratch& s) {
+    const auto q = static_cast<std::uint32_t>(2 * p);
+    sampler_.sample(q, k, std::span<Index>(s.b1), s.sampler);
+    sampler_.sample(q + 1, k, std::span<Index>(s.b2), s.sampler);
+    problem_.batch_gradient(s.x, std::span<const Index>(s.b1), s.g1);
+    problem_.batch_gradient(s.x, std::span<const Index>(s.b2), s.g2);
+    const Index d = dim();
+    const long t = k + 1;
+    std::array<double, static_cast<std::size_t>(n_moments)> m{};
+    for (Index j = 0; j < d; ++j) {
+      const double g = c_[0] * s.g1[j] + c_[1] * s.g2[j];
+      for (int r = 0; r < n_moments; ++r) m[static_cast<std::size_t>(r)] = s.m[r * d + j];
+      optimizer_.update(s.x[j], g, m, lr, t);
+      for (int r = 0; r < n_moments; ++r) s.m[r * d + j] = m[static_cast<std::size_t>(r)];
+    }
+  }
 };
 
 }  // namespace sgdsde

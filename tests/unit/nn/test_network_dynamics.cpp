@@ -68,46 +68,69 @@ TEST_CASE("SGD ensembles of networks are bitwise identical for any thread count,
   CHECK((a.col(5).matrix() - single).cwiseAbs().maxCoeff() == 0.0);
 }
 
-TEST_CASE("Network SGD, multi-step path: bitwise the one-step path, records and divergences included") {
+namespace {
+/// Final states, divergence steps and snapshots of one network ensemble run.
+struct MultiStepResult {
+  Ensemble x;
+  std::vector<std::int64_t> diverged_at;
+  std::vector<double> snapshots;
+};
+/// `model` (SgdEnsemble or SvagEnsemble) run from x0 with its multi-step path on or off.
+template <class Model>
+MultiStepResult run_multi_step(Model model, bool multi, const Vec& x0, double bound, long steps) {
+  model.set_multi_step(multi ? Model::MultiStep::on : Model::MultiStep::off);
+  CHECK(model.advances() == multi);
+  Ensemble x = replicate(x0, 10);
+  RunOptions opts;
+  opts.n_steps = steps;  // 300: a span longer than kAdvanceSteps after the records, and short ones
+  opts.block = 10;       // SGD: a full tile of 8 and a partial one
+  opts.bound = bound;
+  Snapshots snaps({0, 7, 9}, RecordPlan{.every = 11, .start = 3, .stop = 40});
+  const RunSummary summary = run_ensemble(model, x, opts, snaps);
+  return MultiStepResult{x, summary.diverged_at, snaps.data()};
+}
+void check_same(const MultiStepResult& a, const MultiStepResult& b) {
+  CHECK(bitwise_equal(a.x, b.x));
+  CHECK(a.diverged_at == b.diverged_at);
+  CHECK(a.snapshots.size() == b.snapshots.size());
+  CHECK(std::memcmp(a.snapshots.data(), b.snapshots.data(), a.snapshots.size() * sizeof(double)) == 0);
+}
+long count_crossed(const MultiStepResult& r) {
+  return std::count_if(r.diverged_at.begin(), r.diverged_at.end(), [](auto s) { return s >= 0; });
+}
+}  // namespace
+
+TEST_CASE(
+    "Network SGD and SVAG, multi-step path: bitwise the one-step path, records and divergences included") {
   // A learning rate large enough that some runs leave the bound, at various steps.
   const NetworkLoss f = test::small_network(Activation::tanh, OutputLoss::cross_entropy, 0.0, 64);
   const Vec x0 = test::random_theta(f, 22);
-  struct Result {
-    Ensemble x;
-    std::vector<std::int64_t> diverged_at;
-    std::vector<double> snapshots;
+  const auto sgd = [&](auto optimizer, bool multi, double bound, long steps = 300) {
+    return run_multi_step(SgdEnsemble(f, optimizer, ConstantLr{0.5}, 4, Sampling::with_replacement, 5), multi,
+                          x0, bound, steps);
   };
-  const auto run = [&](auto optimizer, bool multi, double bound, long steps = 300) {
-    SgdEnsemble model(f, optimizer, ConstantLr{0.5}, 4, Sampling::with_replacement, 5);
-    model.set_multi_step(multi ? decltype(model)::MultiStep::on : decltype(model)::MultiStep::off);
-    CHECK(model.advances() == multi);
-    Ensemble x = replicate(x0, 10);
-    RunOptions opts;
-    opts.n_steps = steps;  // 300: a span longer than kAdvanceSteps after the records, and short ones
-    opts.block = 10;       // a full tile of 8 and a partial one
-    opts.bound = bound;
-    Snapshots snaps({0, 7, 9}, RecordPlan{.every = 11, .start = 3, .stop = 40});
-    const RunSummary summary = run_ensemble(model, x, opts, snaps);
-    return Result{x, summary.diverged_at, snaps.data()};
+  check_same(sgd(Sgd{}, true, 1e300), sgd(Sgd{}, false, 1e300));
+  check_same(sgd(Adam{}, true, 1e300, 60), sgd(Adam{}, false, 1e300, 60));
+  const MultiStepResult a = sgd(Momentum{}, true, 30.0), b = sgd(Momentum{}, false, 30.0);
+  check_same(a, b);
+  CHECK(count_crossed(a) >= 2);  // runs cross the bound at various steps: 6 of the 10, at steps 45 to 216
+  CHECK(count_crossed(a) <= 8);
+  const auto svag = [&](auto optimizer, bool multi, double bound, long steps) {
+    return run_multi_step(SvagEnsemble(f, optimizer, ConstantLr{1.0}, 4.0, 4, Sampling::with_replacement, 6),
+                          multi, x0, bound, steps);
   };
-  const auto same = [](const Result& a, const Result& b) {
-    CHECK(bitwise_equal(a.x, b.x));
-    CHECK(a.diverged_at == b.diverged_at);
-    CHECK(a.snapshots.size() == b.snapshots.size());
-    CHECK(std::memcmp(a.snapshots.data(), b.snapshots.data(), a.snapshots.size() * sizeof(double)) == 0);
-  };
-  same(run(Sgd{}, true, 1e300), run(Sgd{}, false, 1e300));
-  same(run(Adam{}, true, 1e300, 60), run(Adam{}, false, 1e300, 60));
-  const Result a = run(Momentum{}, true, 30.0), b = run(Momentum{}, false, 30.0);
-  same(a, b);
-  const auto crossed =
-      std::count_if(a.diverged_at.begin(), a.diverged_at.end(), [](auto s) { return s >= 0; });
-  CHECK(crossed >= 2);  // runs cross the bound at various steps: 6 of the 10, at steps 45 to 216
-  CHECK(crossed <= 8);
-  // The automatic choice: the generic path takes several steps from kMultiStepMinDim coordinates.
+  check_same(svag(Sgd{}, true, 1e300, 300), svag(Sgd{}, false, 1e300, 300));
+  check_same(svag(Adam{}, true, 1e300, 60), svag(Adam{}, false, 1e300, 60));
+  const MultiStepResult c = svag(Momentum{}, true, 30.0, 300), e = svag(Momentum{}, false, 30.0, 300);
+  check_same(c, e);
+  CHECK(count_crossed(c) >= 2);  // 5 of the 10, at steps 53 to 129
+  CHECK(count_crossed(c) <= 8);
+  // The automatic choice: several steps at once from kMultiStepMinDim coordinates.
   SgdEnsemble small(f, Sgd{}, ConstantLr{0.5}, 4, Sampling::with_replacement, 5);
   CHECK(f.dim() < decltype(small)::kMultiStepMinDim);
   CHECK_FALSE(small.advances());
+  SvagEnsemble small_svag(f, Sgd{}, ConstantLr{0.5}, 4.0, 4, Sampling::with_replacement, 5);
+  CHECK_FALSE(small_svag.advances());
 }
 
 TEST_CASE("SVAG coefficients keep the mean and multiply the noise covariance by l") {
