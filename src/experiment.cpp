@@ -166,6 +166,12 @@ void RunContext::log(const std::string& line) const {
   if (!quiet_ && out_) *out_ << line << "\n" << std::flush;
 }
 
+// Binaries without a config of their own (tests) see "": each experiment binary links a strong
+// definition (cmake/SgdsdeExperiment.cmake), which the linker takes over this weak one.
+namespace detail {
+[[gnu::weak]] extern const char* const experiment_default_config = "";
+}  // namespace detail
+
 Experiment::Experiment(std::string name, std::string description, std::string default_config)
     : name_(std::move(name)),
       description_(std::move(description)),

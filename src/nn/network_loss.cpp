@@ -29,10 +29,11 @@ std::span<const double* const> gather(const data::Dataset& d, std::span<const In
                                       ThreadScratch& t) {
   t.columns.resize(batch.size());
   t.y.resize(batch.size());
+  const bool second_line = d.features() > 8;
   for (std::size_t b = 0; b < batch.size(); ++b) {
     const double* c = d.X.col(batch[b]).data();
     __builtin_prefetch(c);
-    __builtin_prefetch(c + 8);
+    if (second_line) __builtin_prefetch(c + 8);
     t.columns[b] = c;
     t.y[b] = d.y[static_cast<std::size_t>(batch[b])];
   }

@@ -37,10 +37,19 @@
 #include "sgdsde/io/checks.hpp"
 #include "sgdsde/io/results_file.hpp"
 
+namespace sgdsde::detail {
+/// The config file an experiment binary reads without --config: defined for each binary by a file
+/// cmake/SgdsdeExperiment.cmake generates (a link-time value, so that the mains can share one
+/// precompiled header); "" elsewhere (a weak definition in the library).
+extern const char* const experiment_default_config;
+}  // namespace sgdsde::detail
+
+// A main compiled with SGDSDE_DEFAULT_CONFIG defined takes that instead (the fuzzers link several
+// mains into one binary).
 #ifdef SGDSDE_DEFAULT_CONFIG
 #define SGDSDE_DETAIL_DEFAULT_CONFIG SGDSDE_DEFAULT_CONFIG
 #else
-#define SGDSDE_DETAIL_DEFAULT_CONFIG ""
+#define SGDSDE_DETAIL_DEFAULT_CONFIG ::sgdsde::detail::experiment_default_config
 #endif
 
 namespace sgdsde {
@@ -94,7 +103,7 @@ class Experiment {
   using Body = std::function<void(RunContext&)>;
 
   /// `default_config` is the config file used without --config; experiment binaries get theirs
-  /// from the SGDSDE_DEFAULT_CONFIG macro (cmake/SgdsdeExperiment.cmake); "" = none.
+  /// from detail::experiment_default_config (cmake/SgdsdeExperiment.cmake); "" = none.
   Experiment(std::string name, std::string description,
              std::string default_config = SGDSDE_DETAIL_DEFAULT_CONFIG);
 

@@ -11,6 +11,8 @@
 //    run_sgd(…, particle = p). Per particle-step cost: O(B·d) plus one landscape gradient; no allocation.
 //    Plain Sgd on AdditiveNoise with 1-D/2-D scalar gradients and batches with replacement takes the
 //    vectorised fused step of optim/sgd_fused.hpp (bitwise the same results; set_fused(false) turns it off).
+//    For d ≥ kMultiStepMinDim (a network) the runner's quiet spans go to advance(), which keeps each
+//    particle in its contiguous copy for the whole span (bitwise the same; set_multi_step).
 //  - run_sgd / sgd_trajectory: one run, for tests and plots.
 // time(k) = Σ_{j<k} η_j (the SDE time of step k).
 #include <algorithm>

@@ -103,7 +103,7 @@ TEST_CASE("batch_gradient: the documented order, and within the round-off bound 
     auto scratch = sampler.make_scratch();
     std::vector<Index> batch(40);
     Vec x = Vec::LinSpaced(d, 0.5, -1.5), g(d);
-    for (long k = 0; k < 6; ++k) {
+    for (long k = 0; k < 3; ++k) {  // three points along a descent (the test also runs under ASan)
       sampler.sample(3, k, std::span<Index>(batch), scratch);
       for (const std::size_t B : {1, 3, 4, 7, 8, 12, 13, 16, 31, 32, 33, 40}) {
         CAPTURE(B);

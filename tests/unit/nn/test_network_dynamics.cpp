@@ -120,8 +120,8 @@ TEST_CASE(
     return run_multi_step(SvagEnsemble(f, optimizer, ConstantLr{1.0}, 4.0, 4, Sampling::with_replacement, 6),
                           multi, x0, bound, steps, 6);
   };
-  check_same(svag(Sgd{}, true, 1e300, 60), svag(Sgd{}, false, 1e300, 60));
-  check_same(svag(Adam{}, true, 1e300, 30), svag(Adam{}, false, 1e300, 30));
+  // SVAG's steps share their code with SGD's optimizers; momentum's moment and the bound suffice.
+  check_same(svag(Momentum{}, true, 1e300, 60), svag(Momentum{}, false, 1e300, 60));
   const MultiStepResult c = svag(Momentum{}, true, 30.0, 140), e = svag(Momentum{}, false, 30.0, 140);
   check_same(c, e);
   CHECK(count_crossed(c) >= 2);  // 3 of the 6, at steps 53 to 73
