@@ -250,9 +250,9 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (which == "sgd" && clock_ghz <= 0.0) clock_ghz = measure_clock_ghz();
-    // One core's nominal double-precision peak for the ISA this binary was built for: 2 FMA units ×
-    // the doubles per vector × 2 flops per cycle (AVX-512 32, AVX2 16); see docs/benchmarks.md for
-    // Zen 4, whose AVX-512 runs on 256-bit datapaths (16 flops/cycle).
+      // One core's nominal double-precision peak for the ISA this binary was built for: 2 FMA units ×
+      // the doubles per vector × 2 flops per cycle (AVX-512 32, AVX2 16); see docs/benchmarks.md for
+      // Zen 4, whose AVX-512 runs on 256-bit datapaths (16 flops/cycle).
 #if defined(__AVX512F__)
     constexpr double flops_per_cycle = 32.0;
 #elif defined(__FMA__)
