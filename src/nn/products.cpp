@@ -45,93 +45,78 @@ struct Columns {
   [[nodiscard]] const double* col(Index j) const { return X[j]; }
 };
 
+// Both products are one kernel: out(r, s) = Σ_k A(r, k) · b(k, s), k = 0 … depth − 1, with A
+// column-major n × depth (W with depth m; Δ with depth B) and b an accessor for the right operand's
+// S columns (X's columns j0 + s; Xᵀ's columns c0 + s, i.e. entry c0 + s of sample k). Output column
+// s lies at out + s·n.
+template <int S, class In>
+struct ColumnsOf {  // b(k, s) = X(k, j0 + s)
+  const double* x[S];
+  ColumnsOf(In X, Index j0) {
+    for (int s = 0; s < S; ++s) x[s] = X.col(j0 + s);
+  }
+  [[nodiscard]] double operator()(Index k, int s) const { return x[s][k]; }
+};
+template <class In>
+struct RowsOf {  // b(k, s) = X(c0 + s, k)
+  In X;
+  Index c0;
+  [[nodiscard]] double operator()(Index k, int s) const { return X.col(k)[c0 + s]; }
+};
+
 // Block shape of the main loops: 8 rows × 6 columns, 12 accumulators (with 2 loaded rows and one
 // broadcast, 15 of AVX2's 16 registers). One column alone is a chain of dependent FMAs, so it takes
 // 16 rows at a time to keep four chains in flight.
 constexpr int kRowVecs = 2, kCols = 6, kSingleRowVecs = 4;
 
-/// Z(r0 … r0 + 4NV − 1, j0 … j0 + S − 1) = W(rows, :) X(:, cols).
-template <int NV, int S, class In>
-void product_block(const double* W, Index n, Index m, In X, double* Z, Index r0, Index j0) {
+/// Rows r0 … r0 + 4NV − 1 of out's S columns.
+template <int NV, int S, class Rhs>
+void block(const double* A, Index n, Index depth, const Rhs& b, double* out, Index r0) {
   v4 acc[S][NV];
   for (int s = 0; s < S; ++s)
     for (int v = 0; v < NV; ++v) acc[s][v] = splat(0.0);
-  const double* x[S];
-  for (int s = 0; s < S; ++s) x[s] = X.col(j0 + s);
-  for (Index c = 0; c < m; ++c) {
-    v4 w[NV];
-    for (int v = 0; v < NV; ++v) w[v] = load(W + c * n + r0 + 4 * v);
+  for (Index k = 0; k < depth; ++k) {
+    v4 a[NV];
+    for (int v = 0; v < NV; ++v) a[v] = load(A + k * n + r0 + 4 * v);
     for (int s = 0; s < S; ++s) {
-      const v4 xs = splat(x[s][c]);
-      for (int v = 0; v < NV; ++v) acc[s][v] = fmadd(w[v], xs, acc[s][v]);
+      const v4 bs = splat(b(k, s));
+      for (int v = 0; v < NV; ++v) acc[s][v] = fmadd(a[v], bs, acc[s][v]);
     }
   }
   for (int s = 0; s < S; ++s)
-    for (int v = 0; v < NV; ++v) store(Z + (j0 + s) * n + r0 + 4 * v, acc[s][v]);
+    for (int v = 0; v < NV; ++v) store(out + s * n + r0 + 4 * v, acc[s][v]);
 }
 /// One row r of the same (the rows left over from blocks of four).
-template <int S, class In>
-void product_row(const double* W, Index n, Index m, In X, double* Z, Index r, Index j0) {
+template <int S, class Rhs>
+void row(const double* A, Index n, Index depth, const Rhs& b, double* out, Index r) {
   double acc[S] = {};
-  for (Index c = 0; c < m; ++c)
-    for (int s = 0; s < S; ++s) acc[s] = fmadd(W[c * n + r], X.col(j0 + s)[c], acc[s]);
-  for (int s = 0; s < S; ++s) Z[(j0 + s) * n + r] = acc[s];
+  for (Index k = 0; k < depth; ++k)
+    for (int s = 0; s < S; ++s) acc[s] = fmadd(A[k * n + r], b(k, s), acc[s]);
+  for (int s = 0; s < S; ++s) out[s * n + r] = acc[s];
 }
-template <int S, class In>
-void product_columns(const double* W, Index n, Index m, In X, double* Z, Index j0) {
+/// All n rows of out's S columns.
+template <int S, class Rhs>
+void columns(const double* A, Index n, Index depth, const Rhs& b, double* out) {
   Index r0 = 0;
   if constexpr (S == 1)
     for (; r0 + 4 * kSingleRowVecs <= n; r0 += 4 * kSingleRowVecs)
-      product_block<kSingleRowVecs, 1>(W, n, m, X, Z, r0, j0);
-  for (; r0 + 4 * kRowVecs <= n; r0 += 4 * kRowVecs) product_block<kRowVecs, S>(W, n, m, X, Z, r0, j0);
-  for (; r0 + 4 <= n; r0 += 4) product_block<1, S>(W, n, m, X, Z, r0, j0);
-  for (; r0 < n; ++r0) product_row<S>(W, n, m, X, Z, r0, j0);
-}
-
-/// G(r0 … r0 + 4NV − 1, c0 … c0 + S − 1) = Δ(rows, :) X(cols, :)ᵀ.
-template <int NV, int S, class In>
-void transposed_block(const double* D, Index n, Index B, In X, double* G, Index r0, Index c0) {
-  v4 acc[S][NV];
-  for (int s = 0; s < S; ++s)
-    for (int v = 0; v < NV; ++v) acc[s][v] = splat(0.0);
-  for (Index j = 0; j < B; ++j) {
-    v4 d[NV];
-    for (int v = 0; v < NV; ++v) d[v] = load(D + j * n + r0 + 4 * v);
-    const double* x = X.col(j) + c0;
-    for (int s = 0; s < S; ++s) {
-      const v4 xs = splat(x[s]);
-      for (int v = 0; v < NV; ++v) acc[s][v] = fmadd(d[v], xs, acc[s][v]);
-    }
-  }
-  for (int s = 0; s < S; ++s)
-    for (int v = 0; v < NV; ++v) store(G + (c0 + s) * n + r0 + 4 * v, acc[s][v]);
-}
-template <int S, class In>
-void transposed_row(const double* D, Index n, Index B, In X, double* G, Index r, Index c0) {
-  double acc[S] = {};
-  for (Index j = 0; j < B; ++j)
-    for (int s = 0; s < S; ++s) acc[s] = fmadd(D[j * n + r], X.col(j)[c0 + s], acc[s]);
-  for (int s = 0; s < S; ++s) G[(c0 + s) * n + r] = acc[s];
-}
-template <int S, class In>
-void transposed_columns(const double* D, Index n, Index B, In X, double* G, Index c0) {
-  Index r0 = 0;
-  for (; r0 + 4 * kRowVecs <= n; r0 += 4 * kRowVecs) transposed_block<kRowVecs, S>(D, n, B, X, G, r0, c0);
-  for (; r0 + 4 <= n; r0 += 4) transposed_block<1, S>(D, n, B, X, G, r0, c0);
-  for (; r0 < n; ++r0) transposed_row<S>(D, n, B, X, G, r0, c0);
+      block<kSingleRowVecs, 1>(A, n, depth, b, out, r0);
+  for (; r0 + 4 * kRowVecs <= n; r0 += 4 * kRowVecs) block<kRowVecs, S>(A, n, depth, b, out, r0);
+  for (; r0 + 4 <= n; r0 += 4) block<1, S>(A, n, depth, b, out, r0);
+  for (; r0 < n; ++r0) row<S>(A, n, depth, b, out, r0);
 }
 
 template <class In>
 void product_any(const double* W, Index n, Index m, In X, Index B, double* Z) {
   Index j0 = 0;
-  for (; j0 + kCols <= B; j0 += kCols) product_columns<kCols>(W, n, m, X, Z, j0);
-  for (; j0 < B; ++j0) product_columns<1>(W, n, m, X, Z, j0);
+  for (; j0 + kCols <= B; j0 += kCols) columns<kCols>(W, n, m, ColumnsOf<kCols, In>(X, j0), Z + j0 * n);
+  for (; j0 < B; ++j0) columns<1>(W, n, m, ColumnsOf<1, In>(X, j0), Z + j0 * n);
 }
 template <class In>
 void product_transposed_any(const double* D, Index n, Index B, In X, Index m, double* G) {
   Index c0 = 0;
-  for (; c0 + kCols <= m; c0 += kCols) transposed_columns<kCols>(D, n, B, X, G, c0);
-  for (; c0 < m; ++c0) transposed_columns<1>(D, n, B, X, G, c0);
+  for (; c0 + kCols <= m; c0 += kCols) columns<kCols>(D, n, B, RowsOf<In>{X, c0}, G + c0 * n);
+  for (; c0 < m; ++c0) columns<1>(D, n, B, RowsOf<In>{X, c0}, G + c0 * n);
 }
 }  // namespace
 

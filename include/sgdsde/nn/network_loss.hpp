@@ -34,6 +34,8 @@ class NetworkLoss {
   static constexpr Index kBlock = 256;
   /// The largest P for which the dense H and Σ₁ are offered.
   static constexpr Index kMaxDenseParams = 20000;
+  /// Ensembles step each network several times in its contiguous copy (noise/finite_sum.hpp).
+  static constexpr bool multi_step = true;
 
   NetworkLoss(Mlp net, std::shared_ptr<const data::Dataset> data);
 

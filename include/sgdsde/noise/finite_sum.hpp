@@ -28,6 +28,15 @@ concept FiniteSum = Landscape<F> &&
   { f.per_sample_covariance(x) } -> std::convertible_to<Mat>;
 };
 
+/// A FiniteSum of large dimension (a network) declares `static constexpr bool multi_step = true;`:
+/// ensembles over it may keep each run in a contiguous copy for several steps (SgdEnsemble::advance).
+/// Opt-in, because that path is a large instantiation per optimizer and schedule, which the analytic
+/// landscapes (d ≤ 100) would compile and never run.
+template <class F>
+concept MultiStepProblem = FiniteSum<F> && requires {
+  requires F::multi_step;
+};
+
 /// Σ₁(θ) computed directly from the definition with the per-sample gradients, O(N d²): the
 /// reference the closed forms of the noise models are tested against (and what data-driven models use).
 template <FiniteSum F>

@@ -11,8 +11,9 @@
 //    run_sgd(…, particle = p). Per particle-step cost: O(B·d) plus one landscape gradient; no allocation.
 //    Plain Sgd on AdditiveNoise with 1-D/2-D scalar gradients and batches with replacement takes the
 //    vectorised fused step of optim/sgd_fused.hpp (bitwise the same results; set_fused(false) turns it off).
-//    For d ≥ kMultiStepMinDim (a network) the runner's quiet spans go to advance(), which keeps each
-//    particle in its contiguous copy for the whole span (bitwise the same; set_multi_step).
+//    On a MultiStepProblem (a network) with d ≥ kMultiStepMinDim the runner's quiet spans go to
+//    advance(), which keeps each particle in its contiguous copy for the whole span (bitwise the same;
+//    set_multi_step).
 //  - run_sgd / sgd_trajectory: one run, for tests and plots.
 // time(k) = Σ_{j<k} η_j (the SDE time of step k).
 #include <algorithm>
@@ -145,9 +146,8 @@ class SgdEnsemble {
         return;
       }
     }
-    const Index d = dim(), B = batch_size();
+    const Index B = batch_size();
     const long t = k + 1;
-    std::array<double, static_cast<std::size_t>(n_moments)> m{};
     for (Index c0 = 0; c0 < count; c0 += BatchSampler::group_lanes) {
       const Index n = std::min(BatchSampler::group_lanes, count - c0);
       sampler_.sample_group(static_cast<std::uint32_t>(first + c0), n, k, std::span<Index>(s.batches),
@@ -166,13 +166,7 @@ class SgdEnsemble {
                                                        static_cast<std::size_t>(std::min<Index>(8, B))));
           }
           problem_.batch_gradient(s.x, batch, s.g);
-          double* xi = s.tile.col(i).data();
-          double* mi = s.moments.col(i).data();
-          for (Index j = 0; j < d; ++j) {
-            for (int q = 0; q < n_moments; ++q) m[static_cast<std::size_t>(q)] = mi[q * d + j];
-            optimizer_.update(xi[j], s.g[j], m, lr, t);
-            for (int q = 0; q < n_moments; ++q) mi[q * d + j] = m[static_cast<std::size_t>(q)];
-          }
+          update(s.tile.col(i).data(), s.moments.col(i).data(), s.g, lr, t);
         }
         detail::store_tile(s.tile, p0, nt, x);
         if constexpr (n_moments > 0) detail::store_tile(s.moments, p0, nt, state_);
@@ -184,9 +178,9 @@ class SgdEnsemble {
   /// kAdvanceSteps) steps, bitwise as step() would, or none (x and the moments restored) when a live
   /// particle fails the divergence test on the way (NaN particles, flagged before, are ignored);
   /// returns how many. Two paths: the fused one at B = 1 (one Philox block serves four steps, and a
-  /// chunk's states stay in registers across them), and for d ≥ kMultiStepMinDim the generic one,
-  /// each particle's whole span on its contiguous copy. Other configurations take none (the runner
-  /// then calls step()).
+  /// chunk's states stay in registers across them), and on a MultiStepProblem with d ≥ kMultiStepMinDim
+  /// the generic one, each particle's whole span on its contiguous copy. Other configurations take none
+  /// (the runner then calls step()).
   long advance(Ensemble& x, Index first, Index count, long k, long n, Scratch& s, double bound) {
     if (!advances() || n < 2) return 0;
     const long len = std::min(n, kAdvanceSteps);
@@ -201,19 +195,23 @@ class SgdEnsemble {
         return 0;
       }
     }
-    if constexpr (n_moments > 0) s.saved_moments.leftCols(count) = state_.middleCols(first, count).matrix();
-    if (advance_generic(x, first, count, k, len, lr.data(), s, bound)) return len;
-    x.middleCols(first, count) = s.saved.leftCols(count).array();
-    if constexpr (n_moments > 0) state_.middleCols(first, count) = s.saved_moments.leftCols(count).array();
+    if constexpr (MultiStepProblem<F>) {
+      if constexpr (n_moments > 0) s.saved_moments.leftCols(count) = state_.middleCols(first, count).matrix();
+      if (advance_generic(x, first, count, k, len, lr.data(), s, bound)) return len;
+      x.middleCols(first, count) = s.saved.leftCols(count).array();
+      if constexpr (n_moments > 0) state_.middleCols(first, count) = s.saved_moments.leftCols(count).array();
+    }
     return 0;
   }
-  /// Whether advance() takes steps: the fused path at B = 1, the generic path for d ≥ kMultiStepMinDim
-  /// (or as set by set_multi_step).
+  /// Whether advance() takes steps: the fused path at B = 1, the generic path on a MultiStepProblem
+  /// for d ≥ kMultiStepMinDim (or as set by set_multi_step).
   [[nodiscard]] bool advances() const {
     if (fused()) return batch_size() == 1;
+    if constexpr (!MultiStepProblem<F>) return false;
     return multi_step_ == MultiStep::on || (multi_step_ == MultiStep::automatic && dim() >= kMultiStepMinDim);
   }
-  /// The generic multi-step path: automatic (d ≥ kMultiStepMinDim), always, or never (tests compare them).
+  /// The generic multi-step path (MultiStepProblem only): automatic (d ≥ kMultiStepMinDim), always, or
+  /// never (tests compare them).
   enum class MultiStep { automatic, on, off };
   void set_multi_step(MultiStep m) { multi_step_ = m; }
 
@@ -249,6 +247,18 @@ class SgdEnsemble {
   bool fused_ = true;
   MultiStep multi_step_ = MultiStep::automatic;
 
+  /// The optimizer's step t of one particle from its batch gradient g: coordinates xi[0 … d − 1],
+  /// moments mi (row q·d + j = moment q of coordinate j, as in the ensemble).
+  void update(double* xi, double* mi, const Vec& g, double lr, long t) {
+    const Index d = dim();
+    std::array<double, static_cast<std::size_t>(n_moments)> m{};
+    for (Index j = 0; j < d; ++j) {
+      for (int q = 0; q < n_moments; ++q) m[static_cast<std::size_t>(q)] = mi[q * d + j];
+      optimizer_.update(xi[j], g[j], m, lr, t);
+      for (int q = 0; q < n_moments; ++q) mi[q * d + j] = m[static_cast<std::size_t>(q)];
+    }
+  }
+
   /// advance() on the generic path: per tile, each particle's len steps on its contiguous copy (the
   /// batch of step k + j from BatchSampler::sample, which is sample_group's, so every step is
   /// step()'s), then the tile stored back. False as soon as a live particle leaves the bound: the
@@ -257,7 +267,6 @@ class SgdEnsemble {
                        double bound) {
     const Index d = dim(), B = batch_size();
     const std::span<Index> batch(s.batches.data(), static_cast<std::size_t>(B));
-    std::array<double, static_cast<std::size_t>(n_moments)> m{};
     for (Index t0 = 0; t0 < count; t0 += kTile) {
       const Index nt = std::min(kTile, count - t0), p0 = first + t0;
       detail::load_tile(x, p0, nt, s.tile);
@@ -270,13 +279,7 @@ class SgdEnsemble {
         for (long j = 0; j < len; ++j) {
           sampler_.sample(static_cast<std::uint32_t>(p0 + i), k + j, batch, s.sampler);
           problem_.batch_gradient(s.x, std::span<const Index>(batch), s.g);
-          const double eta = lr[j];
-          const long t = k + j + 1;
-          for (Index c = 0; c < d; ++c) {
-            for (int q = 0; q < n_moments; ++q) m[static_cast<std::size_t>(q)] = mi[q * d + c];
-            optimizer_.update(xi[c], s.g[c], m, eta, t);
-            for (int q = 0; q < n_moments; ++q) mi[q * d + c] = m[static_cast<std::size_t>(q)];
-          }
+          update(xi, mi, s.g, lr[j], k + j + 1);
           if (live) {
             Index bad = 0;
 #pragma omp simd reduction(+ : bad)
