@@ -198,6 +198,17 @@ int run_hvp_case(const nn::Mlp& net, std::shared_ptr<const data::Dataset> data, 
 
 /// GHz seen by a chain of dependent adds (latency 1 cycle): 8 per iteration, the loop counter apart
 /// (per CPU second of this thread, which runs alone in the process at this point).
+// One core's nominal double-precision peak for the ISA this binary was built for: 2 FMA units × the
+// doubles per vector × 2 flops per cycle (AVX-512 32, AVX2 16); see docs/benchmarks.md for Zen 4,
+// whose AVX-512 runs on 256-bit datapaths (16 flops/cycle).
+#if defined(__AVX512F__)
+constexpr double kFlopsPerCycle = 32.0;
+#elif defined(__FMA__)
+constexpr double kFlopsPerCycle = 16.0;
+#else
+constexpr double kFlopsPerCycle = 4.0;
+#endif
+
 double measure_clock_ghz() {
   const long iters = 200'000'000;
   std::uint64_t a = 0;
@@ -250,17 +261,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (which == "sgd" && clock_ghz <= 0.0) clock_ghz = measure_clock_ghz();
-      // One core's nominal double-precision peak for the ISA this binary was built for: 2 FMA units ×
-      // the doubles per vector × 2 flops per cycle (AVX-512 32, AVX2 16); see docs/benchmarks.md for
-      // Zen 4, whose AVX-512 runs on 256-bit datapaths (16 flops/cycle).
-#if defined(__AVX512F__)
-    constexpr double flops_per_cycle = 32.0;
-#elif defined(__FMA__)
-    constexpr double flops_per_cycle = 16.0;
-#else
-    constexpr double flops_per_cycle = 4.0;
-#endif
-    const double peak = flops_per_cycle * clock_ghz;
+    const double peak = kFlopsPerCycle * clock_ghz;
     const auto data = training_set();
     if (which == "sgd") {
       std::printf("clock_ghz=%.4f\n", clock_ghz);

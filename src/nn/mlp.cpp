@@ -281,16 +281,14 @@ void Mlp::accumulate(const Workspace& ws, double* out) const {
   }
 }
 
-void Mlp::accumulate_squares(const Workspace& ws, double* out) const {
-  Mat A0;
-  gather_inputs(ws, inputs(), A0);
+void Mlp::accumulate_squares(Workspace& ws, double* out) const {
+  gather_inputs(ws, inputs(), ws.A[0]);  // ws.in then still names the same numbers
   for (int l = 1; l <= num_layers(); ++l) {
     const auto i = static_cast<std::size_t>(l);
     MapM gW(out + weight_offset(l), width(l), width(l - 1));
     Eigen::Map<Vec> gb(out + bias_offset(l), width(l));
     const Mat D2 = ws.delta[i].array().square().matrix();
-    const Mat& A = l == 1 ? A0 : ws.A[i - 1];
-    gW.noalias() = D2 * A.array().square().matrix().transpose();
+    gW.noalias() = D2 * ws.A[i - 1].array().square().matrix().transpose();
     gb.noalias() = D2 * ws.ones;
   }
 }

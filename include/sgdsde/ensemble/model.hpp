@@ -2,6 +2,7 @@
 // What the ensemble runner drives: a model that advances a block of particles by one step.
 // SGD (optim/) and the SDE steppers (sde/) both model it, so they share the runner and every
 // observer (DESIGN.md: "the parallel runner and observers shared by SGD and SDE ensembles").
+#include <cmath>
 #include <concepts>
 
 #include "sgdsde/core/types.hpp"
@@ -31,5 +32,16 @@ concept EnsembleModel = requires(M& m, const M& cm, Ensemble& x, Index first, In
   m.step(x, first, count, k, scratch);
   { cm.time(k) } -> std::convertible_to<double>;
 };
+
+namespace detail {
+/// The runner's divergence test on one particle's d contiguous coordinates, for advance(): whether
+/// any is non-finite or |x_j| ≥ bound.
+inline bool leaves_bound(const double* x, Index d, double bound) {
+  Index bad = 0;
+#pragma omp simd reduction(+ : bad)
+  for (Index j = 0; j < d; ++j) bad += !(std::abs(x[j]) < bound);  // NaN and ±inf fail too
+  return bad > 0;
+}
+}  // namespace detail
 
 }  // namespace sgdsde

@@ -92,8 +92,9 @@ class Mlp {
   /// (assigned; no weight decay). `out` has P entries.
   void accumulate(const Workspace& ws, double* out) const;
   /// After backpropagate(): out = Σ_i (J_iᵀ Δ_L(:, i))² coordinate-wise = (Δ_l ⊙ Δ_l)(A_{l−1} ⊙ A_{l−1})ᵀ
-  /// (assigned): squares of per-sample gradients summed without forming them.
-  void accumulate_squares(const Workspace& ws, double* out) const;
+  /// (assigned): squares of per-sample gradients summed without forming them. Gathers a batch read in
+  /// place into ws.A[0] (A_0 ⊙ A_0 goes through Eigen).
+  void accumulate_squares(Workspace& ws, double* out) const;
   /// After backpropagate(): s_i = (J_iᵀ Δ_L(:, i))ᵀ v = Σ_l 1ᵀ[Δ_l ⊙ (V_l A_{l−1} + v_{b,l} 1ᵀ)] e_i.
   void per_sample_dot(const double* v, Workspace& ws, Vec& s) const;
   /// Multiplies column i of every Δ_l by w_i (a weighted sum of per-sample gradients by accumulate()).

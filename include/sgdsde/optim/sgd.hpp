@@ -280,12 +280,7 @@ class SgdEnsemble {
           sampler_.sample(static_cast<std::uint32_t>(p0 + i), k + j, batch, s.sampler);
           problem_.batch_gradient(s.x, std::span<const Index>(batch), s.g);
           update(xi, mi, s.g, lr[j], k + j + 1);
-          if (live) {
-            Index bad = 0;
-#pragma omp simd reduction(+ : bad)
-            for (Index c = 0; c < d; ++c) bad += !(std::abs(xi[c]) < bound);  // NaN and ±inf fail too
-            if (bad > 0) return false;
-          }
+          if (live && detail::leaves_bound(xi, d, bound)) return false;
         }
         s.tile.col(i) = s.x;
       }

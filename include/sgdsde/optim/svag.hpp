@@ -94,8 +94,8 @@ class SvagEnsemble {
     }
   }
 
-  /// Steps k … k + n − 1 at once for d ≥ kMultiStepMinDim (ensemble/model.hpp's contract): each run's
-  /// span on its contiguous copy, bitwise as step() would; none (the block restored) when a live run
+  /// Steps k … k + n − 1 at once when advances() (ensemble/model.hpp's contract): each run's span on
+  /// its contiguous copy, bitwise as step() would; none (the block restored) when a live run
   /// leaves the bound on the way (runs flagged before, NaN, are ignored). Returns how many.
   long advance(Ensemble& x, Index first, Index count, long k, long n, Scratch& s, double bound) {
     if (!advances() || n < 2) return 0;
@@ -111,12 +111,7 @@ class SvagEnsemble {
       const bool live = !std::isnan(s.x[0]);  // a flagged run is NaN in every coordinate
       for (long j = 0; j < len; ++j) {
         run_step(p, k + j, lr[static_cast<std::size_t>(j)], s);
-        if (!live) continue;
-        Index bad = 0;
-        const double* xp = s.x.data();
-#pragma omp simd reduction(+ : bad)
-        for (Index c = 0; c < d; ++c) bad += !(std::abs(xp[c]) < bound);  // NaN and ±inf fail too
-        if (bad > 0) {
+        if (live && detail::leaves_bound(s.x.data(), d, bound)) {
           x.middleCols(first, count) = s.saved.leftCols(count).array();
           if constexpr (n_moments > 0)
             state_.middleCols(first, count) = s.saved_moments.leftCols(count).array();
@@ -128,8 +123,10 @@ class SvagEnsemble {
     }
     return len;
   }
-  /// Whether advance() takes steps: d ≥ kMultiStepMinDim, or as set by set_multi_step.
+  /// Whether advance() takes steps: on a MultiStepProblem (noise/finite_sum.hpp) with
+  /// d ≥ kMultiStepMinDim, or as set by set_multi_step.
   [[nodiscard]] bool advances() const {
+    if constexpr (!MultiStepProblem<F>) return false;
     return multi_step_ == MultiStep::on || (multi_step_ == MultiStep::automatic && dim() >= kMultiStepMinDim);
   }
   enum class MultiStep { automatic, on, off };
