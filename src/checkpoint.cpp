@@ -280,6 +280,11 @@ void Session::end_call(CallRecord record) {
 void Session::remove() noexcept {
   std::error_code ec;
   std::filesystem::remove(file_, ec);
+  // Once more for temporaries of killed writers: one still dying when this run began is gone now.
+  try {
+    (void)io::remove_stale_temporaries(file_, std::string_view(kSignature.data(), kSignature.size()));
+  } catch (...) {  // best effort: the results are committed whatever this finds
+  }
 }
 
 Session* active() { return g_active; }

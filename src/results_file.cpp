@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <stdexcept>
 
@@ -123,6 +125,21 @@ void sync_folder(const std::filesystem::path& dir) {
   (void)::fsync(fd);
   ::close(fd);
 }
+
+// Whether process `pid` can write no more: it does not exist, or it is a zombie. A process killed
+// with SIGKILL stays a zombie until its parent reaps it, and an orphan's new parent may never do so
+// (PID 1 of a container or a micro-VM often does not): an MPI rank whose mpirun was killed is one.
+// EPERM means the process exists and is another user's: not ours to judge.
+bool process_is_gone(pid_t pid) {
+  if (::kill(pid, 0) != 0) return errno == ESRCH;
+  std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+  // "pid (comm) state …": comm may hold spaces and parentheses, so the state follows the last ')'.
+  const std::size_t paren = stat.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= stat.size()) return false;
+  const char state = stat[paren + 2];
+  return state == 'Z' || state == 'X';
+}
 }  // namespace
 
 std::filesystem::path temporary_path_of(const std::filesystem::path& final_path, long pid) {
@@ -157,8 +174,7 @@ std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesyste
     const long pid = std::stol(digits);
     // Our own temporary is not stale; pid 0 and kill(0) would mean our process group.
     if (pid <= 0 || pid == static_cast<long>(::getpid())) continue;
-    // ESRCH only: EPERM means the process exists (another user's), so it is not ours to judge.
-    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    if (!process_is_gone(static_cast<pid_t>(pid))) continue;
     std::error_code type_ec;
     if (!it->is_regular_file(type_ec) || !has_signature(it->path(), signature)) continue;
     if (::unlink(it->path().c_str()) == 0) removed.push_back(it->path());

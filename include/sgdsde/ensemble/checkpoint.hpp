@@ -83,7 +83,7 @@ class Session {
   /// The running call is finished on this rank: `record` goes into every later checkpoint.
   void end_call(CallRecord record);
 
-  /// Removes the checkpoint file (after the results are committed).
+  /// Removes the checkpoint file (after the results are committed) and stale temporaries of it.
   void remove() noexcept;
 
   /// Parses a whole checkpoint file's bytes; throws Refused naming `what` (tests use it directly).

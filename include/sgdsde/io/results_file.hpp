@@ -39,7 +39,8 @@ void install_cleanup_handler();
 [[nodiscard]] std::filesystem::path temporary_path_of(const std::filesystem::path& final_path, long pid);
 
 /// Removes the temporaries of `final_path` left by processes that no longer exist: a file
-/// ".<name>.tmp-<pid>" in the same folder is removed only if kill(pid, 0) fails with ESRCH and the
+/// ".<name>.tmp-<pid>" in the same folder is removed only if process pid is gone (kill(pid, 0) fails
+/// with ESRCH, or /proc says it is a zombie: killed and not yet reaped, as an orphan may stay) and the
 /// file starts with `signature` (by default HDF5's: every temporary of a results file starts with it,
 /// from its creation on). A live process's temporary, or a file that is not ours, is left alone.
 /// Returns the removed paths.

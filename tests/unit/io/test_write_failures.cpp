@@ -116,6 +116,22 @@ pid_t dead_pid() {
   return pid;
 }
 
+/// A child killed with SIGKILL and not reaped yet: a zombie, as a rank of a killed mpirun stays when
+/// its new parent (PID 1 of a container) never reaps it. kill(pid, 0) still succeeds on it.
+pid_t zombie_pid() {
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::pause();
+    ::_exit(0);
+  }
+  REQUIRE(::kill(pid, SIGKILL) == 0);
+  siginfo_t info{};
+  REQUIRE(::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) == 0);  // dead, still unreaped
+  REQUIRE(::kill(pid, 0) == 0);
+  return pid;
+}
+
 void write_bytes(const fs::path& p, const std::string& bytes) { std::ofstream(p, std::ios::binary) << bytes; }
 const std::string kSignature("\x89HDF\r\n\x1a\n", 8);
 }  // namespace
@@ -249,4 +265,16 @@ TEST_CASE("stale temporaries: those of dead processes are removed, nothing else"
   // A temporary of the current process is never stale, and a second run finds nothing to remove.
   ResultsFile again(target);
   CHECK(again.stale_removed().empty());
+}
+
+TEST_CASE("stale temporaries: a zombie writer's temporary is removed") {
+  Folder dir;
+  const fs::path target = dir.path / "z.h5";
+  const pid_t zombie = zombie_pid();
+  const fs::path stale = temporary_path_of(target, zombie);
+  write_bytes(stale, kSignature + "a rank killed while writing");
+  CHECK(remove_stale_temporaries(target) == std::vector<fs::path>{stale});
+  CHECK_FALSE(fs::exists(stale));
+  int status = 0;
+  ::waitpid(zombie, &status, 0);
 }
