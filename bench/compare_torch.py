@@ -3,6 +3,7 @@
 
 Usage: /usr/bin/python3 bench/compare_torch.py [--build build/bench] [--threads 2] [--quick]
                                                [--only sgd,ensemble,per_sample,hvp] [--blas-dir DIR]
+                                               [--rounds R]
 
 For each case the same work is done by the project's binary (bench/network_throughput from --build)
 and by the code a competent PyTorch user would write, one after the other, in float64
@@ -31,6 +32,12 @@ global scale, the root mean square of the centred training inputs):
 Printed: a table with both rates (wall), wall and CPU seconds, the ratio C++ / PyTorch (wall), and
 the check values. The ratio is per wall second; the machine may be shared (load average printed).
 
+--rounds R runs the whole set of cases R times in turn (C++ then PyTorch for each case, case after
+case, round after round), so that both sides of a ratio see the same state of a noisy machine and a
+slow spell is not one side's alone. The summary then gives, per case, the median of the R ratios and
+their range: one ratio is one sample of a quantity that moves by tens of per cent from minute to
+minute on a shared VM.
+
 --blas-dir DIR re-runs this script with DIR (a folder holding a libblas.so.3, e.g. OpenBLAS's
 openblas-pthread folder from `apt-get download libopenblas0-pthread; dpkg -x`) first on
 LD_LIBRARY_PATH and OPENBLAS_NUM_THREADS = --threads: Debian's python3-torch calls the BLAS through
@@ -42,6 +49,7 @@ import argparse
 import gzip
 import math
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -289,7 +297,10 @@ def main():
     ap.add_argument("--only", default="sgd,ensemble,per_sample,hvp")
     ap.add_argument("--seconds", type=float, default=4.0, help="seconds per PyTorch measurement")
     ap.add_argument("--blas-dir", default=None, help="folder with the libblas.so.3 PyTorch should load")
+    ap.add_argument("--rounds", type=int, default=1, help="runs of the whole set of cases, in turn")
     a = ap.parse_args()
+    if a.rounds < 1:
+        ap.error("--rounds must be at least 1")
     if a.blas_dir and os.environ.get("COMPARE_TORCH_BLAS") != a.blas_dir:
         env = dict(os.environ)
         env["LD_LIBRARY_PATH"] = a.blas_dir + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
@@ -325,56 +336,70 @@ def main():
               f"({tw:6.2f} s wall, {tc:6.2f} s cpu) | x{cr / tr:6.1f} | {check}", flush=True)
 
     T = a.seconds * q  # seconds per PyTorch measurement (after a 0.3 s warm-up)
-    if "sgd" in only:
-        for B, K in ((1, 20000), (32, 8000), (128, 4000)):
-            c = run_cxx(exe, case="sgd", batch=B, networks=1, steps=n(K), threads=th)
-            tc, K, tl = torch_sgd(torch, X, y, B, T)
-            add(f"(a) SGD 1 network B={B}", "net-steps", float(c["network_steps_per_second"]),
-                float(c["wall_seconds"]), float(c["cpu_seconds"]), K / tc.wall, tc.wall, tc.cpu,
-                f"loss10k C++ {float(c['loss_after']):.4f} torch {tl:.4f} (from ~2.3; K differ); "
-                f"C++ {float(c['gflops_executed']):.2f} GFLOP/s executed, {float(c['gflops_nominal']):.2f} nominal")
-    if "ensemble" in only:
-        M, B = 256, 32
-        c = run_cxx(exe, case="sgd", batch=B, networks=M, steps=n(40), threads=th)
-        tc, K, tl = torch_ensemble(torch, X, y, M, B, T)
-        add(f"(b) SGD ensemble M={M} B={B}", "net-steps", float(c["network_steps_per_second"]),
-            float(c["wall_seconds"]), float(c["cpu_seconds"]), M * K / tc.wall, tc.wall, tc.cpu,
-            f"loss10k (8 nets) C++ {float(c['loss_after']):.4f} after {c['steps']} steps, torch {tl:.4f} after {K}")
-        # The same run with blocks of 128 networks (one per thread at 2 threads): the runner's tile
-        # copies and divergence test then touch each cache line of the (d × M, row-major) ensemble
-        # once per 8 networks instead of once per network.
-        c = run_cxx(exe, case="sgd", batch=B, networks=M, steps=n(40), threads=th, block=M // 2)
-        add(f"(b') same, C++ block={M // 2}", "net-steps", float(c["network_steps_per_second"]),
-            float(c["wall_seconds"]), float(c["cpu_seconds"]), M * K / tc.wall, tc.wall, tc.cpu,
-            f"loss10k (8 nets) C++ {float(c['loss_after']):.4f} (bitwise the block=1 run)")
-    if "per_sample" in only:
-        B = 128
-        c = run_cxx(exe, case="per_sample", batch=B, reps=n(4000), threads=th)
-        tc, K, frob = torch_per_sample(torch, X, y, theta, B, T)
-        cf = float(c["G_frobenius"])
-        add(f"(c) per-sample gradients B={B}", "batches", float(c["batches_per_second"]), float(c["wall_seconds"]),
-            float(c["cpu_seconds"]), K / tc.wall, tc.wall, tc.cpu,
-            f"||G||_F C++ {cf:.10e} torch {frob:.10e} (rel {abs(cf - frob) / cf:.1e})")
-    if "hvp" in only:
-        ns = 10000
-        c = run_cxx(exe, case="hvp", samples=ns, reps=n(100), threads=th)
-        tc, K, tc2, K2, norm = torch_hvp(torch, X, y, theta, ns, T)
-        cn = float(c["hv_norm"])
-        chk = (f"||Hv|| C++ {cn:.10e} torch {norm:.10e} (rel {abs(cn - norm) / cn:.1e}); "
-               f"C++ Hv vs central diff {float(c['hv_vs_central_difference_rel']):.1e}")
-        add(f"(d) Hv N={ns} (recompute)", "products", float(c["products_per_second"]), float(c["wall_seconds"]),
-            float(c["cpu_seconds"]), K / tc.wall, tc.wall, tc.cpu, chk)
-        add(f"(d') Hv N={ns} (torch graph kept)", "products", float(c["products_per_second"]),
-            float(c["wall_seconds"]), float(c["cpu_seconds"]), K2 / tc2.wall, tc2.wall, tc2.cpu,
-            "PyTorch second backward only (retain_graph), C++ full product")
+    for rnd in range(a.rounds):
+        if a.rounds > 1:
+            print(f"== round {rnd + 1} of {a.rounds} (load average {os.getloadavg()})", flush=True)
+        if "sgd" in only:
+            for B, K in ((1, 20000), (32, 8000), (128, 4000)):
+                c = run_cxx(exe, case="sgd", batch=B, networks=1, steps=n(K), threads=th)
+                tc, K, tl = torch_sgd(torch, X, y, B, T)
+                add(f"(a) SGD 1 network B={B}", "net-steps", float(c["network_steps_per_second"]),
+                    float(c["wall_seconds"]), float(c["cpu_seconds"]), K / tc.wall, tc.wall, tc.cpu,
+                    f"loss10k C++ {float(c['loss_after']):.4f} torch {tl:.4f} (from ~2.3; K differ); "
+                    f"C++ {float(c['gflops_executed']):.2f} GFLOP/s executed, {float(c['gflops_nominal']):.2f} nominal")
+        if "ensemble" in only:
+            M, B = 256, 32
+            c = run_cxx(exe, case="sgd", batch=B, networks=M, steps=n(40), threads=th)
+            tc, K, tl = torch_ensemble(torch, X, y, M, B, T)
+            add(f"(b) SGD ensemble M={M} B={B}", "net-steps", float(c["network_steps_per_second"]),
+                float(c["wall_seconds"]), float(c["cpu_seconds"]), M * K / tc.wall, tc.wall, tc.cpu,
+                f"loss10k (8 nets) C++ {float(c['loss_after']):.4f} after {c['steps']} steps, torch {tl:.4f} after {K}")
+            # The same run with blocks of 128 networks (one per thread at 2 threads): the runner's tile
+            # copies and divergence test then touch each cache line of the (d × M, row-major) ensemble
+            # once per 8 networks instead of once per network.
+            c = run_cxx(exe, case="sgd", batch=B, networks=M, steps=n(40), threads=th, block=M // 2)
+            add(f"(b') same, C++ block={M // 2}", "net-steps", float(c["network_steps_per_second"]),
+                float(c["wall_seconds"]), float(c["cpu_seconds"]), M * K / tc.wall, tc.wall, tc.cpu,
+                f"loss10k (8 nets) C++ {float(c['loss_after']):.4f} (bitwise the block=1 run)")
+        if "per_sample" in only:
+            B = 128
+            c = run_cxx(exe, case="per_sample", batch=B, reps=n(4000), threads=th)
+            tc, K, frob = torch_per_sample(torch, X, y, theta, B, T)
+            cf = float(c["G_frobenius"])
+            add(f"(c) per-sample gradients B={B}", "batches", float(c["batches_per_second"]), float(c["wall_seconds"]),
+                float(c["cpu_seconds"]), K / tc.wall, tc.wall, tc.cpu,
+                f"||G||_F C++ {cf:.10e} torch {frob:.10e} (rel {abs(cf - frob) / cf:.1e})")
+        if "hvp" in only:
+            ns = 10000
+            c = run_cxx(exe, case="hvp", samples=ns, reps=n(100), threads=th)
+            tc, K, tc2, K2, norm = torch_hvp(torch, X, y, theta, ns, T)
+            cn = float(c["hv_norm"])
+            chk = (f"||Hv|| C++ {cn:.10e} torch {norm:.10e} (rel {abs(cn - norm) / cn:.1e}); "
+                   f"C++ Hv vs central diff {float(c['hv_vs_central_difference_rel']):.1e}")
+            add(f"(d) Hv N={ns} (recompute)", "products", float(c["products_per_second"]), float(c["wall_seconds"]),
+                float(c["cpu_seconds"]), K / tc.wall, tc.wall, tc.cpu, chk)
+            add(f"(d') Hv N={ns} (torch graph kept)", "products", float(c["products_per_second"]),
+                float(c["wall_seconds"]), float(c["cpu_seconds"]), K2 / tc2.wall, tc2.wall, tc2.cpu,
+                "PyTorch second backward only (retain_graph), C++ full product")
 
     print(f"\n== summary (threads {th}, nproc {os.cpu_count()}, load average {os.getloadavg()})")
-    print("| case | unit | C++ /s | PyTorch /s | C++ / PyTorch (wall) | C++ / PyTorch (per CPU-s) |")
+    if a.rounds == 1:
+        print("| case | unit | C++ /s | PyTorch /s | C++ / PyTorch (wall) | C++ / PyTorch (per CPU-s) |")
+        print("|---|---|---:|---:|---:|---:|")
+        for case, unit, cr, cw, cc, tr, tw, tc, _ in rows:
+            # per CPU second: rate × wall / cpu (work per CPU-second of all threads)
+            cpu_ratio = (cr * cw / max(cc, 1e-9)) / (tr * tw / max(tc, 1e-9))
+            print(f"| {case} | {unit} | {cr:.3e} | {tr:.3e} | {cr / tr:.1f} | {cpu_ratio:.1f} |")
+        return
+    print(f"| case | unit | C++ /s (median) | PyTorch /s (median) | C++ / PyTorch: median of {a.rounds} | range |")
     print("|---|---|---:|---:|---:|---:|")
-    for case, unit, cr, cw, cc, tr, tw, tc, _ in rows:
-        # per CPU second: rate × wall / cpu (work per CPU-second of all threads)
-        cpu_ratio = (cr * cw / max(cc, 1e-9)) / (tr * tw / max(tc, 1e-9))
-        print(f"| {case} | {unit} | {cr:.3e} | {tr:.3e} | {cr / tr:.1f} | {cpu_ratio:.1f} |")
+    cases = list(dict.fromkeys(r[0] for r in rows))
+    for case in cases:
+        mine = [r for r in rows if r[0] == case]
+        ratios = [r[2] / r[5] for r in mine]
+        print(f"| {case} | {mine[0][1]} | {statistics.median(r[2] for r in mine):.3e} | "
+              f"{statistics.median(r[5] for r in mine):.3e} | {statistics.median(ratios):.1f} | "
+              f"{min(ratios):.1f}–{max(ratios):.1f} |")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@
 #include "sgdsde/core/errors.hpp"
 #include "sgdsde/core/types.hpp"
 #include "sgdsde/ensemble/model.hpp"
+#include "sgdsde/ensemble/tile.hpp"
 #include "sgdsde/noise/finite_sum.hpp"
 #include "sgdsde/noise/sampling.hpp"
 #include "sgdsde/optim/schedule/schedule.hpp"
@@ -33,45 +34,6 @@
 #include "sgdsde/optim/update/optimizer.hpp"
 
 namespace sgdsde {
-
-namespace detail {
-/// tile(j, i) = x(j, p0 + i) for i < n (columns n … of the tile are left as they are).
-inline void load_tile(const Ensemble& x, Index p0, Index n, Mat& tile) {
-  const Index rows = x.rows(), ld = x.cols();
-  double* out = tile.data();
-  if (n == 1) {  // one particle (a network per block): a strided column copy, not d loops of length 1
-    const double* col = x.data() + p0;
-    if (ld == 1) {
-      std::copy(col, col + rows, out);
-    } else {
-      for (Index j = 0; j < rows; ++j) out[j] = col[j * ld];
-    }
-    return;
-  }
-  for (Index j = 0; j < rows; ++j) {
-    const double* row = x.data() + j * ld + p0;
-    for (Index i = 0; i < n; ++i) out[i * rows + j] = row[i];
-  }
-}
-/// x(j, p0 + i) = tile(j, i) for i < n.
-inline void store_tile(const Mat& tile, Index p0, Index n, Ensemble& x) {
-  const Index rows = x.rows(), ld = x.cols();
-  const double* in = tile.data();
-  if (n == 1) {
-    double* col = x.data() + p0;
-    if (ld == 1) {
-      std::copy(in, in + rows, col);
-    } else {
-      for (Index j = 0; j < rows; ++j) col[j * ld] = in[j];
-    }
-    return;
-  }
-  for (Index j = 0; j < rows; ++j) {
-    double* row = x.data() + j * ld + p0;
-    for (Index i = 0; i < n; ++i) row[i] = in[i * rows + j];
-  }
-}
-}  // namespace detail
 
 template <FiniteSum F, Optimizer O, Schedule S>
 class SgdEnsemble {
@@ -89,8 +51,8 @@ class SgdEnsemble {
     Mat moments;                 ///< (n_moments·d) × kTile, the same for the optimizer moments
     BatchSampler::Scratch sampler;
     std::vector<detail::StreamBlockCache> stream_blocks;  ///< fused path: one per kSgdLanes particles
-    Mat saved;  ///< advance(): the block's states at entry (d × block), restored if it cannot proceed
-    Mat saved_moments;  ///< the same for the optimizer moments (generic multi-step path)
+    Mat saved;  ///< advance() (d × block): the fused path's restore point, the generic path's working copy
+    Mat saved_moments;  ///< the generic path's working copy of the optimizer moments
   };
 
   /// Steps advance() takes at most per call (its learning rates live on the stack).
@@ -175,7 +137,7 @@ class SgdEnsemble {
   }
 
   /// Steps k … k + n − 1 at once (see ensemble/model.hpp for the contract). Takes min(n,
-  /// kAdvanceSteps) steps, bitwise as step() would, or none (x and the moments restored) when a live
+  /// kAdvanceSteps) steps, bitwise as step() would, or none (x and the moments as they were) when a live
   /// particle fails the divergence test on the way (NaN particles, flagged before, are ignored);
   /// returns how many. Two paths: the fused one at B = 1 (one Philox block serves four steps, and a
   /// chunk's states stay in registers across them), and on a MultiStepProblem with d ≥ kMultiStepMinDim
@@ -186,9 +148,9 @@ class SgdEnsemble {
     const long len = std::min(n, kAdvanceSteps);
     std::array<double, kAdvanceSteps> lr;
     for (long j = 0; j < len; ++j) lr[static_cast<std::size_t>(j)] = schedule_(k + j);
-    s.saved.leftCols(count) = x.middleCols(first, count).matrix();
     if constexpr (FusedSgd<F, O>) {
       if (fused()) {
+        s.saved.leftCols(count) = x.middleCols(first, count).matrix();
         if (fused_sgd_advance_b1(problem_, optimizer_, sampler_, lr.data(), x, first, count, k, len, bound))
           return len;
         x.middleCols(first, count) = s.saved.leftCols(count).array();
@@ -196,10 +158,14 @@ class SgdEnsemble {
       }
     }
     if constexpr (MultiStepProblem<F>) {
-      if constexpr (n_moments > 0) s.saved_moments.leftCols(count) = state_.middleCols(first, count).matrix();
-      if (advance_generic(x, first, count, k, len, lr.data(), s, bound)) return len;
-      x.middleCols(first, count) = s.saved.leftCols(count).array();
-      if constexpr (n_moments > 0) state_.middleCols(first, count) = s.saved_moments.leftCols(count).array();
+      // The block goes into its working copy and comes back only once every particle has passed the
+      // divergence test: two passes over its cache lines per call, and nothing to restore.
+      detail::load_tile(x, first, count, s.saved);
+      if constexpr (n_moments > 0) detail::load_tile(state_, first, count, s.saved_moments);
+      if (!advance_generic(first, count, k, len, lr.data(), s, bound)) return 0;
+      detail::store_tile(s.saved, first, count, x);
+      if constexpr (n_moments > 0) detail::store_tile(s.saved_moments, first, count, state_);
+      return len;
     }
     return 0;
   }
@@ -259,33 +225,26 @@ class SgdEnsemble {
     }
   }
 
-  /// advance() on the generic path: per tile, each particle's len steps on its contiguous copy (the
-  /// batch of step k + j from BatchSampler::sample, which is sample_group's, so every step is
-  /// step()'s), then the tile stored back. False as soon as a live particle leaves the bound: the
-  /// caller restores the block.
-  bool advance_generic(Ensemble& x, Index first, Index count, long k, long len, const double* lr, Scratch& s,
+  /// advance() on the generic path, on the block's working copy (s.saved, column i = particle first + i,
+  /// and s.saved_moments): each particle's len steps on a contiguous copy (the batch of step k + j
+  /// from BatchSampler::sample, which is sample_group's, so every step is step()'s). False as soon as
+  /// a live particle leaves the bound.
+  bool advance_generic(Index first, Index count, long k, long len, const double* lr, Scratch& s,
                        double bound) {
     const Index d = dim(), B = batch_size();
     const std::span<Index> batch(s.batches.data(), static_cast<std::size_t>(B));
-    for (Index t0 = 0; t0 < count; t0 += kTile) {
-      const Index nt = std::min(kTile, count - t0), p0 = first + t0;
-      detail::load_tile(x, p0, nt, s.tile);
-      if constexpr (n_moments > 0) detail::load_tile(state_, p0, nt, s.moments);
-      for (Index i = 0; i < nt; ++i) {
-        s.x = s.tile.col(i);
-        double* xi = s.x.data();
-        double* mi = s.moments.col(i).data();
-        const bool live = !std::isnan(xi[0]);  // a flagged particle is NaN in every coordinate
-        for (long j = 0; j < len; ++j) {
-          sampler_.sample(static_cast<std::uint32_t>(p0 + i), k + j, batch, s.sampler);
-          problem_.batch_gradient(s.x, std::span<const Index>(batch), s.g);
-          update(xi, mi, s.g, lr[j], k + j + 1);
-          if (live && detail::leaves_bound(xi, d, bound)) return false;
-        }
-        s.tile.col(i) = s.x;
+    for (Index i = 0; i < count; ++i) {
+      s.x = s.saved.col(i);
+      double* xi = s.x.data();
+      double* mi = s.saved_moments.col(i).data();
+      const bool live = !std::isnan(xi[0]);  // a flagged particle is NaN in every coordinate
+      for (long j = 0; j < len; ++j) {
+        sampler_.sample(static_cast<std::uint32_t>(first + i), k + j, batch, s.sampler);
+        problem_.batch_gradient(s.x, std::span<const Index>(batch), s.g);
+        update(xi, mi, s.g, lr[j], k + j + 1);
+        if (live && detail::leaves_bound(xi, d, bound)) return false;
       }
-      detail::store_tile(s.tile, p0, nt, x);
-      if constexpr (n_moments > 0) detail::store_tile(s.moments, p0, nt, state_);
+      s.saved.col(i) = s.x;
     }
     return true;
   }

@@ -19,6 +19,7 @@
 #include "sgdsde/core/errors.hpp"
 #include "sgdsde/core/types.hpp"
 #include "sgdsde/ensemble/model.hpp"
+#include "sgdsde/ensemble/tile.hpp"
 #include "sgdsde/noise/finite_sum.hpp"
 #include "sgdsde/noise/sampling.hpp"
 #include "sgdsde/optim/schedule/schedule.hpp"
@@ -42,7 +43,7 @@ class SvagEnsemble {
     Vec m;  ///< the run's optimizer moments, contiguous (n_moments·d)
     std::vector<Index> b1, b2;
     BatchSampler::Scratch sampler;
-    Mat saved, saved_moments;  ///< advance(): the block at entry, restored if it cannot proceed
+    Mat saved, saved_moments;  ///< advance(): the block's working copy (column i = run first + i)
   };
 
   /// Steps advance() takes at most per call, and the dimension from which it takes any: each run then
@@ -95,32 +96,31 @@ class SvagEnsemble {
   }
 
   /// Steps k … k + n − 1 at once when advances() (ensemble/model.hpp's contract): each run's span on
-  /// its contiguous copy, bitwise as step() would; none (the block restored) when a live run
+  /// its contiguous copy, bitwise as step() would; none (the block untouched) when a live run
   /// leaves the bound on the way (runs flagged before, NaN, are ignored). Returns how many.
   long advance(Ensemble& x, Index first, Index count, long k, long n, Scratch& s, double bound) {
     if (!advances() || n < 2) return 0;
     const long len = std::min(n, kAdvanceSteps);
     std::array<double, kAdvanceSteps> lr;
     for (long j = 0; j < len; ++j) lr[static_cast<std::size_t>(j)] = schedule_(k + j) / l_;
-    s.saved.leftCols(count) = x.middleCols(first, count).matrix();
-    if constexpr (n_moments > 0) s.saved_moments.leftCols(count) = state_.middleCols(first, count).matrix();
+    // The block goes into its working copy (column i = run first + i) and comes back only once every
+    // run has passed the divergence test: two passes over its cache lines, and nothing to restore.
+    detail::load_tile(x, first, count, s.saved);
+    if constexpr (n_moments > 0) detail::load_tile(state_, first, count, s.saved_moments);
     const Index d = dim();
-    for (Index p = first; p < first + count; ++p) {
-      s.x = x.col(p).matrix();
-      if constexpr (n_moments > 0) s.m = state_.col(p).matrix();
+    for (Index i = 0; i < count; ++i) {
+      s.x = s.saved.col(i);
+      if constexpr (n_moments > 0) s.m = s.saved_moments.col(i);
       const bool live = !std::isnan(s.x[0]);  // a flagged run is NaN in every coordinate
       for (long j = 0; j < len; ++j) {
-        run_step(p, k + j, lr[static_cast<std::size_t>(j)], s);
-        if (live && detail::leaves_bound(s.x.data(), d, bound)) {
-          x.middleCols(first, count) = s.saved.leftCols(count).array();
-          if constexpr (n_moments > 0)
-            state_.middleCols(first, count) = s.saved_moments.leftCols(count).array();
-          return 0;
-        }
+        run_step(first + i, k + j, lr[static_cast<std::size_t>(j)], s);
+        if (live && detail::leaves_bound(s.x.data(), d, bound)) return 0;
       }
-      x.col(p) = s.x.array();
-      if constexpr (n_moments > 0) state_.col(p) = s.m.array();
+      s.saved.col(i) = s.x;
+      if constexpr (n_moments > 0) s.saved_moments.col(i) = s.m;
     }
+    detail::store_tile(s.saved, first, count, x);
+    if constexpr (n_moments > 0) detail::store_tile(s.saved_moments, first, count, state_);
     return len;
   }
   /// Whether advance() takes steps: on a MultiStepProblem (noise/finite_sum.hpp) with
