@@ -196,8 +196,6 @@ int run_hvp_case(const nn::Mlp& net, std::shared_ptr<const data::Dataset> data, 
   return 0;
 }
 
-/// GHz seen by a chain of dependent adds (latency 1 cycle): 8 per iteration, the loop counter apart
-/// (per CPU second of this thread, which runs alone in the process at this point).
 // One core's nominal double-precision peak for the ISA this binary was built for: 2 FMA units × the
 // doubles per vector × 2 flops per cycle (AVX-512 32, AVX2 16); see docs/benchmarks.md for Zen 4,
 // whose AVX-512 runs on 256-bit datapaths (16 flops/cycle).
@@ -209,6 +207,8 @@ constexpr double kFlopsPerCycle = 16.0;
 constexpr double kFlopsPerCycle = 4.0;
 #endif
 
+/// GHz seen by a chain of dependent adds (latency 1 cycle): 8 per iteration, the loop counter apart
+/// (per CPU second of this thread, which runs alone in the process at this point).
 double measure_clock_ghz() {
   const long iters = 200'000'000;
   std::uint64_t a = 0;
